@@ -1,0 +1,15 @@
+using System.CommandLine;
+
+namespace Vdr.Cdc.Host;
+
+public static class Program
+{
+    public static Task<int> Main(string[] args) => CreateRootCommand().Parse(args).InvokeAsync();
+
+    /// <summary>The whole command tree; each sub-command lives in Commands/ in a file of its own.</summary>
+    public static RootCommand CreateRootCommand()
+    {
+        var root = new RootCommand("vdr-cdc: Redis to Kafka change data capture over PSYNC, exactly once.");
+        return root;
+    }
+}
