@@ -1,4 +1,3 @@
-
 namespace Vdr.Bench;
 
 public static class Program
