@@ -1,0 +1,41 @@
+# syntax=docker/dockerfile:1
+# The vdr-cdc service image: build with the .NET SDK, run on the ASP.NET Core runtime as a non-root user.
+#   docker build -t vdr-cdc:dev .
+#   docker run --rm -p 9464:9464 -v vdr-cdc-spool:/var/lib/vdr-cdc/spool vdr-cdc:dev run --config /config/vdr-cdc.json
+# .ci/checks.sh verifies what can be verified without a Docker engine: every COPY source below exists and the
+# publish command below succeeds on the repository and yields a runnable `vdr-cdc --help`.
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /source
+
+# Restore layer: only what restore reads (central build settings and the project files of the executable and
+# the projects it references), so this layer is reused until a package or a project reference changes.
+COPY global.json Directory.Build.props Directory.Packages.props ./
+COPY src/Vdr.RedisStream/Vdr.RedisStream.csproj src/Vdr.RedisStream/
+COPY src/Vdr.Cdc/Vdr.Cdc.csproj src/Vdr.Cdc/
+COPY src/Vdr.Cdc.Host/Vdr.Cdc.Host.csproj src/Vdr.Cdc.Host/
+RUN dotnet restore src/Vdr.Cdc.Host/Vdr.Cdc.Host.csproj
+
+# Sources, then a framework-dependent publish (the runtime image provides the framework).
+COPY .editorconfig ./
+COPY src/ src/
+RUN dotnet publish src/Vdr.Cdc.Host/Vdr.Cdc.Host.csproj -c Release --no-restore -o /app
+
+# The spool directory exists in the image, owned by the app user, so a volume mounted there starts writable.
+RUN mkdir -p /rootfs/var/lib/vdr-cdc/spool
+
+# Runtime: aspnet, not runtime, because the management endpoint (/healthz/live, /healthz/ready, /metrics) is an
+# ASP.NET Core minimal API (issue 5); the aspnet image is the runtime image plus the ASP.NET Core framework.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS final
+WORKDIR /app
+COPY --from=build /app ./
+COPY --from=build --chown=1654:1654 /rootfs/var/lib/vdr-cdc /var/lib/vdr-cdc
+
+# The images' non-root `app` user (UID 1654, also in $APP_UID). Health is checked over HTTP by the
+# orchestrator (Kubernetes probes on the management port), so nothing here needs a shell.
+USER 1654
+ENV PATH="/app:${PATH}"
+EXPOSE 9464
+VOLUME ["/var/lib/vdr-cdc/spool"]
+ENTRYPOINT ["vdr-cdc"]
+CMD ["run"]
