@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+
+namespace Vdr.Cdc.Diagnostics;
+
+/// <summary>The connector's log messages (event ids 4000-4099: Kafka; 4100-4199: pipeline; 4200-4299: keys).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(4000, LogLevel.Warning, "Kafka error {Code}: {Reason} (fatal: {IsFatal})")]
+    public static partial void KafkaError(ILogger logger, string code, string reason, bool isFatal);
+
+    [LoggerMessage(4001, LogLevel.Warning, "librdkafka {Facility}: {Message}")]
+    public static partial void KafkaLog(ILogger logger, string facility, string message);
+
+    [LoggerMessage(4002, LogLevel.Warning, "Kafka {Operation} failed with a retriable error ({Reason}); attempt {Attempt}, retrying")]
+    public static partial void Retrying(ILogger logger, string operation, string reason, int attempt);
+
+    [LoggerMessage(4003, LogLevel.Warning, "Aborting the Kafka transaction failed: {Reason}")]
+    public static partial void AbortFailed(ILogger logger, string reason);
+
+    [LoggerMessage(4100, LogLevel.Information, "Connector {Connector}: resuming from replication id {ReplicationId} offset {Offset} db {Db} (epoch {Epoch})")]
+    public static partial void Resuming(ILogger logger, string connector, string replicationId, long offset, int db, ulong epoch);
+
+    [LoggerMessage(4101, LogLevel.Information, "Connector {Connector}: starting with a full synchronisation, snapshot epoch {Epoch} ({Reason})")]
+    public static partial void FullSync(ILogger logger, string connector, ulong epoch, string reason);
+
+    [LoggerMessage(4102, LogLevel.Information, "Snapshot epoch {Epoch} finished: {Keys} keys, {Events} events")]
+    public static partial void SnapshotFinished(ILogger logger, ulong epoch, ulong keys, ulong events);
+
+    [LoggerMessage(4103, LogLevel.Warning, "Transaction aborted, rewinding to the last committed position: {Reason}")]
+    public static partial void Rewinding(ILogger logger, string reason);
+
+    [LoggerMessage(4104, LogLevel.Warning, "Replication disconnected: {Reason}")]
+    public static partial void Disconnected(ILogger logger, string reason);
+
+    [LoggerMessage(4105, LogLevel.Information, "Connector {Connector} stopped; last committed offset {Offset}")]
+    public static partial void Stopped(ILogger logger, string connector, long offset);
+
+    [LoggerMessage(4200, LogLevel.Information, "Key extraction uses {Source}")]
+    public static partial void KeyTable(ILogger logger, string source);
+
+    [LoggerMessage(4201, LogLevel.Warning, "Reading the server's command table failed ({Reason}); using the built-in key table")]
+    public static partial void KeyTableFallback(ILogger logger, string reason);
+}

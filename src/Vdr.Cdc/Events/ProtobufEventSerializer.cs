@@ -1,0 +1,14 @@
+using Google.Protobuf;
+using Vdr.Cdc.Events.V1;
+
+namespace Vdr.Cdc.Events;
+
+/// <summary>Raw Protobuf values (the default, without Schema Registry).</summary>
+public sealed class ProtobufEventSerializer : IEventSerializer
+{
+    public static ProtobufEventSerializer Instance { get; } = new();
+
+    public Task PrepareTopicAsync(string topic, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public byte[] Serialize(string topic, ChangeEvent change) => change.ToByteArray();
+}

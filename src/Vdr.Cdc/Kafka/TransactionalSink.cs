@@ -1,0 +1,238 @@
+using System.Text;
+using Confluent.Kafka;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using Vdr.Cdc.Diagnostics;
+using Vdr.Cdc.Events;
+using Vdr.Cdc.Events.V1;
+using Vdr.Cdc.Routing;
+
+namespace Vdr.Cdc.Kafka;
+
+/// <summary>
+/// The transactional Kafka producer, after Confluent's exactly-once contract: <c>InitTransactions</c> once (fences
+/// older instances with the same transactional.id and aborts their open transaction), records produced without
+/// awaiting each one, then one progress record last and <c>CommitTransaction</c>. Retriable errors are retried;
+/// TxnRequiresAbort aborts and surfaces as <see cref="TransactionAbortedException"/>; fatal errors as
+/// <see cref="KafkaFatalException"/>.
+/// </summary>
+public sealed class TransactionalSink : IDisposable
+{
+    private readonly KafkaOptions _options;
+    private readonly string _connector;
+    private readonly KafkaTopicCatalog _catalog;
+    private readonly IEventSerializer _serializer;
+    private readonly ILogger _logger;
+    private readonly IProducer<byte[], byte[]?> _producer;
+    private readonly HashSet<string> _preparedTopics = new(StringComparer.Ordinal);
+    private readonly string _progressTopic;
+    private readonly byte[] _progressKey;
+    private volatile Error? _fatalError;
+    private bool _inTransaction;
+
+    public TransactionalSink(KafkaOptions options, string connector, KafkaTopicCatalog catalog, IEventSerializer serializer, ILogger logger)
+    {
+        _options = options;
+        _connector = connector;
+        _catalog = catalog;
+        _serializer = serializer;
+        _logger = logger;
+        _progressTopic = new TopicRouter(options.TopicPrefix).ProgressTopic;
+        _progressKey = Encoding.UTF8.GetBytes(connector);
+        var config = new ProducerConfig
+        {
+            BootstrapServers = options.BootstrapServers,
+            TransactionalId = connector,
+            EnableIdempotence = true,
+            Partitioner = Partitioner.Murmur2Random,
+            TransactionTimeoutMs = (int)options.TransactionTimeout.TotalMilliseconds,
+            LingerMs = 5,
+        };
+        foreach (var (key, value) in options.Producer)
+        {
+            config.Set(key, value);
+        }
+
+        _producer = new ProducerBuilder<byte[], byte[]?>(config)
+            .SetErrorHandler((_, error) =>
+            {
+                if (error.IsFatal)
+                {
+                    _fatalError = error;
+                }
+
+                Log.KafkaError(_logger, error.Code.ToString(), error.Reason, error.IsFatal);
+            })
+            .SetLogHandler((_, message) =>
+            {
+                if (message.Level <= SyslogLevel.Warning)
+                {
+                    Log.KafkaLog(_logger, message.Facility, message.Message);
+                }
+            })
+            .Build();
+    }
+
+    /// <summary>Records produced in the open transaction.</summary>
+    public int PendingEvents { get; private set; }
+
+    /// <summary>Value bytes produced in the open transaction.</summary>
+    public long PendingBytes { get; private set; }
+
+    /// <summary>Records committed since start.</summary>
+    public ulong CommittedEvents { get; private set; }
+
+    /// <summary>Fences older instances and aborts their open transaction.</summary>
+    public void InitTransactions()
+    {
+        Call("InitTransactions", () => _producer.InitTransactions(_options.OperationTimeout));
+    }
+
+    /// <summary>Produces the records into the open transaction (begun on the first record).</summary>
+    public async ValueTask WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
+    {
+        foreach (var record in records)
+        {
+            if (!_preparedTopics.Contains(record.Topic))
+            {
+                await _catalog.GetPartitionCountAsync(record.Topic, isProgressTopic: false, cancellationToken).ConfigureAwait(false);
+                await _serializer.PrepareTopicAsync(record.Topic, cancellationToken).ConfigureAwait(false);
+                _preparedTopics.Add(record.Topic);
+            }
+
+            var partitions = await _catalog.GetPartitionCountAsync(record.Topic, isProgressTopic: false, cancellationToken).ConfigureAwait(false);
+            var value = record.Event is null ? null : _serializer.Serialize(record.Topic, record.Event);
+            if (record.AllPartitions)
+            {
+                for (var p = 0; p < partitions; p++)
+                {
+                    Produce(record.Topic, p, record.Key, value);
+                }
+            }
+            else
+            {
+                Produce(record.Topic, Murmur2Partitioner.Partition(record.Key ?? [], partitions), record.Key, value);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Produces the progress record last and commits (an empty batch still commits the progress). Throws
+    /// <see cref="TransactionAbortedException"/> when the transaction had to be aborted.
+    /// </summary>
+    public async ValueTask CommitAsync(ProgressRecord progress, CancellationToken cancellationToken)
+    {
+        await _catalog.GetPartitionCountAsync(_progressTopic, isProgressTopic: true, cancellationToken).ConfigureAwait(false);
+        progress.Events = CommittedEvents + (ulong)PendingEvents;
+        Produce(_progressTopic, 0, _progressKey, progress.ToByteArray(), countsAsEvent: false);
+        await Task.Run(() => Call("CommitTransaction", () => _producer.CommitTransaction(_options.OperationTimeout)), cancellationToken).ConfigureAwait(false);
+        _inTransaction = false;
+        CommittedEvents += (ulong)PendingEvents;
+        PendingEvents = 0;
+        PendingBytes = 0;
+    }
+
+    /// <summary>Aborts the open transaction, if any (graceful shutdown or rewind).</summary>
+    public void Abort()
+    {
+        if (!_inTransaction)
+        {
+            return;
+        }
+
+        try
+        {
+            _producer.AbortTransaction(_options.OperationTimeout);
+        }
+        catch (KafkaException e) when (!e.Error.IsFatal)
+        {
+            Log.AbortFailed(_logger, e.Error.Reason);
+        }
+
+        _inTransaction = false;
+        PendingEvents = 0;
+        PendingBytes = 0;
+    }
+
+    public void Dispose() => _producer.Dispose();
+
+    private void Produce(string topic, int partition, byte[]? key, byte[]? value, bool countsAsEvent = true)
+    {
+        if (_fatalError is { } fatal)
+        {
+            throw new KafkaFatalException($"Kafka producer '{_connector}' hit a fatal error: {fatal.Code}: {fatal.Reason}", new KafkaException(fatal));
+        }
+
+        if (!_inTransaction)
+        {
+            Call("BeginTransaction", _producer.BeginTransaction);
+            _inTransaction = true;
+        }
+
+        var message = new Message<byte[], byte[]?> { Key = key!, Value = value };
+        var target = new TopicPartition(topic, partition);
+        while (true)
+        {
+            try
+            {
+                _producer.Produce(target, message);
+                break;
+            }
+            catch (ProduceException<byte[], byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                _producer.Poll(TimeSpan.FromMilliseconds(50));
+            }
+            catch (KafkaException e)
+            {
+                Classify("Produce", e);
+                throw;
+            }
+        }
+
+        if (countsAsEvent)
+        {
+            PendingEvents++;
+            PendingBytes += (value?.Length ?? 0) + (key?.Length ?? 0);
+        }
+    }
+
+    private void Call(string operation, Action action)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                action();
+                return;
+            }
+            catch (KafkaRetriableException e) when (attempt < 10)
+            {
+                Log.Retrying(_logger, operation, e.Error.Reason, attempt);
+            }
+            catch (KafkaException e)
+            {
+                Classify(operation, e);
+                throw;
+            }
+        }
+    }
+
+    private void Classify(string operation, KafkaException e)
+    {
+        if (e is KafkaTxnRequiresAbortException)
+        {
+            _inTransaction = true;
+            Abort();
+            throw new TransactionAbortedException($"Kafka {operation} failed and the transaction was aborted: {e.Error.Code}: {e.Error.Reason}", e);
+        }
+
+        if (e.Error.IsFatal || e.Error.Code is ErrorCode.ProducerFenced or ErrorCode.InvalidProducerEpoch or ErrorCode.TransactionalIdAuthorizationFailed
+            or ErrorCode.TopicAuthorizationFailed or ErrorCode.ClusterAuthorizationFailed)
+        {
+            throw new KafkaFatalException(
+                $"Kafka {operation} for connector '{_connector}' failed fatally: {e.Error.Code}: {e.Error.Reason}"
+                + (e.Error.Code is ErrorCode.ProducerFenced or ErrorCode.InvalidProducerEpoch ? " (another instance with the same name took over)" : string.Empty),
+                e);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using Confluent.Kafka;
+
+namespace Vdr.Testing;
+
+/// <summary>
+/// librdkafka's built-in mock Kafka cluster (<c>rd_kafka_mock_cluster_new</c>), held open by a private producer for as
+/// long as this object lives. Other clients (producers, consumers, the CLI) connect to it through
+/// <see cref="BootstrapServers"/>. Topics are auto-created with 4 partitions on first use; <see cref="CreateTopic"/>
+/// creates one with a chosen partition count through librdkafka's exported mock API (the admin API times out
+/// against the mock). Known limitation of the mock: read_committed consumers still see aborted records.
+/// </summary>
+public sealed class MockKafkaCluster : IDisposable
+{
+    private readonly IProducer<byte[], byte[]> _holder;
+    private readonly IntPtr _mockCluster;
+    private readonly MockTopicCreate _topicCreate;
+    private readonly MockClusterDestroy _destroy;
+    private bool _disposed;
+
+    private MockKafkaCluster(IProducer<byte[], byte[]> holder, IntPtr mockCluster, MockTopicCreate topicCreate, MockClusterDestroy destroy, string bootstrapServers)
+    {
+        _destroy = destroy;
+        _holder = holder;
+        _mockCluster = mockCluster;
+        _topicCreate = topicCreate;
+        BootstrapServers = bootstrapServers;
+    }
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate IntPtr MockClusterNew(IntPtr rk, int brokerCount);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate void MockClusterDestroy(IntPtr mcluster);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate IntPtr MockClusterBootstraps(IntPtr mcluster);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate int MockTopicCreate(IntPtr mcluster, [MarshalAs(UnmanagedType.LPUTF8Str)] string topic, int partitionCount, int replicationFactor);
+
+    /// <summary>Comma-separated host:port list of the mock brokers.</summary>
+    public string BootstrapServers { get; }
+
+    /// <summary>"librdkafka mock cluster (3 brokers at ...)": for test output, so every run says which Kafka it used.</summary>
+    public string Description => $"librdkafka mock cluster at {BootstrapServers}";
+
+    public static MockKafkaCluster Start(int brokers = 3)
+    {
+        // The holder never sends anything; its handle only owns the mock cluster's thread.
+        var config = new ProducerConfig { BootstrapServers = "127.0.0.1:1" };
+        var holder = new ProducerBuilder<byte[], byte[]>(config).SetLogHandler((_, _) => { }).Build();
+        try
+        {
+            var rk = RawHandle(holder);
+            var lib = NativeLibrary.Load(LoadedLibrdkafkaPath());
+            var clusterNew = Marshal.GetDelegateForFunctionPointer<MockClusterNew>(NativeLibrary.GetExport(lib, "rd_kafka_mock_cluster_new"));
+            var bootstraps = Marshal.GetDelegateForFunctionPointer<MockClusterBootstraps>(NativeLibrary.GetExport(lib, "rd_kafka_mock_cluster_bootstraps"));
+            var destroy = Marshal.GetDelegateForFunctionPointer<MockClusterDestroy>(NativeLibrary.GetExport(lib, "rd_kafka_mock_cluster_destroy"));
+            var topicCreate = Marshal.GetDelegateForFunctionPointer<MockTopicCreate>(NativeLibrary.GetExport(lib, "rd_kafka_mock_topic_create"));
+            var mcluster = clusterNew(rk, brokers);
+            if (mcluster == IntPtr.Zero)
+            {
+                throw new InvalidOperationException("rd_kafka_mock_cluster_new failed");
+            }
+
+            var servers = Marshal.PtrToStringUTF8(bootstraps(mcluster));
+            if (string.IsNullOrEmpty(servers))
+            {
+                destroy(mcluster);
+                throw new InvalidOperationException("the mock cluster reported no bootstrap servers");
+            }
+
+            return new MockKafkaCluster(holder, mcluster, topicCreate, destroy, servers);
+        }
+        catch
+        {
+            holder.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Creates a topic with <paramref name="partitions"/> partitions (fails if it exists already).</summary>
+    public void CreateTopic(string topic, int partitions, int replicationFactor = 1)
+    {
+        var error = _topicCreate(_mockCluster, topic, partitions, replicationFactor);
+        if (error != 0)
+        {
+            throw new InvalidOperationException($"rd_kafka_mock_topic_create({topic}, {partitions}) failed with librdkafka error {error} ({(ErrorCode)error})");
+        }
+    }
+
+    /// <summary>Stops the mock brokers (clients still connected to them see the brokers go down).</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _destroy(_mockCluster);
+        _holder.Dispose();
+    }
+
+    private static IntPtr RawHandle(IClient client)
+    {
+        var handle = client.Handle;
+        var property = handle.GetType().GetProperty("LibrdkafkaHandle", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public)
+            ?? throw new InvalidOperationException("Confluent.Kafka's Handle has no LibrdkafkaHandle property (library changed?)");
+        var safeHandle = (SafeHandle)(property.GetValue(handle) ?? throw new InvalidOperationException("no librdkafka handle"));
+        return safeHandle.DangerousGetHandle();
+    }
+
+    /// <summary>The path of the librdkafka shared library Confluent.Kafka loaded (so we bind to the same copy).</summary>
+    private static string LoadedLibrdkafkaPath()
+    {
+        foreach (var line in File.ReadLines("/proc/self/maps"))
+        {
+            var index = line.IndexOf('/', StringComparison.Ordinal);
+            if (index >= 0 && line.Contains("librdkafka", StringComparison.Ordinal))
+            {
+                return line[index..];
+            }
+        }
+
+        throw new InvalidOperationException("librdkafka is not loaded in this process (/proc/self/maps has no librdkafka)");
+    }
+}
