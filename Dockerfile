@@ -19,6 +19,7 @@ RUN dotnet restore src/Vdr.Cdc.Host/Vdr.Cdc.Host.csproj
 # Sources, then a framework-dependent publish (the runtime image provides the framework).
 COPY .editorconfig ./
 COPY src/ src/
+COPY proto/ proto/
 RUN dotnet publish src/Vdr.Cdc.Host/Vdr.Cdc.Host.csproj -c Release --no-restore -o /app
 
 # The spool directory exists in the image, owned by the app user, so a volume mounted there starts writable.
