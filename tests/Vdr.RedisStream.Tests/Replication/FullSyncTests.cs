@@ -1,0 +1,93 @@
+using Vdr.RedisStream.Replication;
+using Vdr.Testing;
+
+namespace Vdr.RedisStream.Tests.Replication;
+
+public class FullSyncTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task StartReplication_FullSync_SnapshotThenCommandsWithExactOffsets(bool diskless)
+    {
+        await using var primary = await RedisServerProcess.StartAsync(["--repl-diskless-sync", diskless ? "yes" : "no", "--repl-diskless-sync-delay", "0"]);
+        await using var redis = await RawRedis.ConnectAsync(primary.Port);
+        for (var i = 0; i < 100; i++)
+        {
+            await redis.CallAsync("SET", $"k{i}", $"v{i}");
+        }
+
+        await using var run = ReplicaRun.Start(ReplicaRun.Options(primary.Port));
+        await run.WaitForAsync(m => m.Any(x => x is SnapshotEndMessage), "the end of the snapshot");
+        var full = Assert.IsType<FullResyncMessage>(run.Messages[0]);
+        var end = run.Messages.OfType<SnapshotEndMessage>().Single();
+        Assert.Equal(new ReplicationPosition(full.ReplicationId, full.Offset, 0), end.Position);
+        Assert.Equal(ReplicationState.Streaming, run.Client.State);
+        Assert.Equal(primary.EndPoint, run.Client.ConnectedEndpoint);
+
+        await redis.CallAsync("set", "a", "1");
+        await redis.CallAsync("SELECT", "3");
+        await redis.CallAsync("SET", "b", "2");
+        await redis.CallAsync("multi");
+        await redis.CallAsync("INCR", "x");
+        await redis.CallAsync("lpush", "l", "p", "q");
+        await redis.CallAsync("exec");
+        await redis.CallAsync("DEL", "b");
+        var offset = await redis.MasterOffsetAsync();
+        await run.WaitForOffsetAsync(offset);
+
+        Assert.Equal(offset, run.Client.Position!.Value.Offset);
+        Assert.Equal(3, run.Client.Position!.Value.Db);
+        Assert.Equal(["set a 1", "SET b 2", "INCR x", "lpush l p q", "DEL b"], run.CommandTexts());
+        var commands = run.Commands();
+        Assert.Equal([0, 3, 3, 3, 3], commands.Select(c => c.Db));
+        var transaction = run.Messages.OfType<TransactionMessage>().Single();
+        Assert.Equal(2, transaction.Commands.Count);
+        Assert.Equal(3, transaction.Db);
+
+        // positions chain exactly: each message starts where the previous control/data frame ended
+        var data = run.Messages.Where(m => m is CommandMessage or TransactionMessage).ToList();
+        var ends = data.Select(m => ReplicaRun.PositionOf(m)!.Value.Offset).ToList();
+        Assert.True(ends.SequenceEqual(ends.Order()), "positions increase");
+        Assert.Equal(offset, ends[^1]);
+        Assert.True(transaction.StartOffset < transaction.Commands[0].StartOffset);
+        Assert.Equal(transaction.Position.Offset, ends[2]);
+        Assert.Null(run.Error);
+    }
+
+    [Fact]
+    public async Task StartReplication_ReplicaOfReplica_SameStreamAndOffsets()
+    {
+        await using var primary = await RedisServerProcess.StartAsync(["--repl-diskless-sync-delay", "0"]);
+        await using var replica = await RedisServerProcess.StartAsync(["--replicaof", "127.0.0.1", primary.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--repl-diskless-sync-delay", "0"]);
+        await using var redis = await RawRedis.ConnectAsync(primary.Port);
+        await using var replicaClient = await RawRedis.ConnectAsync(replica.Port);
+        await WaitUntilAsync(async () => await replicaClient.InfoAsync("master_link_status") == "up", "the chained replica to be up");
+
+        await using var run = ReplicaRun.Start(ReplicaRun.Options(replica.Port));
+        await run.WaitForAsync(m => m.Any(x => x is SnapshotEndMessage), "the end of the snapshot");
+        var full = run.Messages.OfType<FullResyncMessage>().Single();
+        Assert.Equal(await redis.InfoAsync("master_replid"), full.ReplicationId);
+
+        await redis.CallAsync("SET", "chained", "yes");
+        await redis.CallAsync("HSET", "h", "f", "v");
+        var offset = await redis.MasterOffsetAsync();
+        await run.WaitForOffsetAsync(offset);
+        Assert.Equal(offset, run.Client.Position!.Value.Offset);
+        Assert.Equal(["SET chained yes", "HSET h f v"], run.CommandTexts());
+    }
+
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int timeoutMs = 10_000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"timed out waiting for {what}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+}

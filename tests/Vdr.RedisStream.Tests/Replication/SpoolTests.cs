@@ -1,0 +1,106 @@
+using System.Globalization;
+using Vdr.RedisStream.Replication;
+using Vdr.Testing;
+
+namespace Vdr.RedisStream.Tests.Replication;
+
+public class SpoolTests
+{
+    [Fact]
+    public async Task Spool_SlowConsumerUnderHeavyWrites_NotDisconnectedAndNothingLost()
+    {
+        // the primary drops a replica whose output buffer passes 8 MB: only the spool keeps us connected
+        await using var primary = await RedisServerProcess.StartAsync(["--repl-diskless-sync-delay", "0", "--client-output-buffer-limit", "replica 8mb 8mb 0"]);
+        await using var redis = await RawRedis.ConnectAsync(primary.Port);
+        var spoolDir = RedisServerProcess.CreateTempDirectory();
+        long peakSpilled = 0;
+        ReplicaRun? runRef = null;
+        var seen = 0;
+        await using var run = ReplicaRun.Start(
+            ReplicaRun.Options(primary.Port, o =>
+            {
+                o.SpoolMemoryBytes = 1 << 20;
+                o.SpoolDirectory = spoolDir;
+                o.MessageBufferCapacity = 8;
+                o.Reconnect = false;
+            }),
+            onMessage: async m =>
+            {
+                if (m is CommandMessage && ++seen % 100 == 0)
+                {
+                    peakSpilled = Math.Max(peakSpilled, runRef!.Client.PeakSpilledBytes);
+                    await Task.Delay(40);
+                }
+            });
+        runRef = run;
+        await run.WaitForAsync(m => m.Any(x => x is SnapshotEndMessage), "the snapshot");
+
+        const int Count = 3000;
+        var value = new string('x', 10_000);
+        for (var i = 0; i < Count; i++)
+        {
+            await redis.SendAsync("SET", $"key:{i}", value + i.ToString(CultureInfo.InvariantCulture));
+        }
+
+        for (var i = 0; i < Count; i++)
+        {
+            await redis.ReadReplyAsync();
+        }
+
+        var offset = await redis.MasterOffsetAsync();
+        try
+        {
+            await run.WaitForOffsetAsync(offset, 30_000);
+        }
+        catch (Exception ex)
+        {
+            throw new InvalidOperationException(primary.Log, ex);
+        }
+
+        Assert.Null(run.Error);
+        Assert.DoesNotContain(run.Messages, m => m is DisconnectedMessage);
+        var commands = run.Commands();
+        Assert.Equal(Count, commands.Count);
+        for (var i = 0; i < Count; i++)
+        {
+            Assert.Equal($"key:{i}", System.Text.Encoding.ASCII.GetString(commands[i].Args[1]));
+        }
+
+        Assert.True(peakSpilled > 8 << 20, $"the spool should have spilled more than the primary's limit, spilled {peakSpilled}");
+        Directory.Delete(spoolDir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Spool_FileCapReached_ClearError()
+    {
+        await using var primary = await RedisServerProcess.StartAsync(["--repl-diskless-sync-delay", "0"]);
+        await using var redis = await RawRedis.ConnectAsync(primary.Port);
+        var gate = new TaskCompletionSource();
+        await using var run = ReplicaRun.Start(
+            ReplicaRun.Options(primary.Port, o =>
+            {
+                o.SpoolMemoryBytes = 256 << 10;
+                o.SpoolMaxBytes = 1 << 20;
+                o.MessageBufferCapacity = 1;
+                o.Reconnect = false;
+            }),
+            onMessage: m => m is CommandMessage ? gate.Task : Task.CompletedTask);
+        await run.WaitForAsync(m => m.Any(x => x is SnapshotEndMessage), "the snapshot");
+        var value = new string('y', 50_000);
+        for (var i = 0; i < 100; i++)
+        {
+            await redis.SendAsync("SET", $"k{i}", value);
+        }
+
+        for (var i = 0; i < 100; i++)
+        {
+            await redis.ReadReplyAsync();
+        }
+
+        await FullSyncTests.WaitUntilAsync(() => Task.FromResult(run.Client.SpooledBytes > (1 << 20) || run.Client.State != ReplicationState.Streaming), "the spool to fill");
+        gate.SetResult();
+        await ConnectionTests.WaitFinishedAsync(run, 10_000);
+        var ex = Assert.IsType<Vdr.RedisStream.Transport.SpoolFullException>(run.Error);
+        Assert.Contains("SpoolMaxBytes", ex.Message, StringComparison.Ordinal);
+    }
+}
