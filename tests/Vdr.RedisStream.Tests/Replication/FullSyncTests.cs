@@ -1,3 +1,5 @@
+using System.Text;
+using Vdr.RedisStream.Rdb;
 using Vdr.RedisStream.Replication;
 using Vdr.Testing;
 
@@ -24,6 +26,12 @@ public class FullSyncTests
         Assert.Equal(new ReplicationPosition(full.ReplicationId, full.Offset, 0), end.Position);
         Assert.Equal(ReplicationState.Streaming, run.Client.State);
         Assert.Equal(primary.EndPoint, run.Client.ConnectedEndpoint);
+        var keys = run.Messages.OfType<SnapshotRecordMessage>().Select(r => r.Record).OfType<RdbKeyStart>().ToList();
+        Assert.Equal(100, keys.Count);
+        var k42 = run.Messages.OfType<SnapshotRecordMessage>().Select(r => r.Record)
+            .SkipWhile(r => r is not RdbKeyStart { Key: var key } || Encoding.ASCII.GetString(key) != "k42").Skip(1).First();
+        Assert.Equal("v42", Encoding.ASCII.GetString(Assert.IsType<RdbStringChunk>(k42).Bytes));
+        Assert.IsType<RdbEnd>(run.Messages.OfType<SnapshotRecordMessage>().Last().Record);
 
         await redis.CallAsync("set", "a", "1");
         await redis.CallAsync("SELECT", "3");
@@ -75,6 +83,35 @@ public class FullSyncTests
         await run.WaitForOffsetAsync(offset);
         Assert.Equal(offset, run.Client.Position!.Value.Offset);
         Assert.Equal(["SET chained yes", "HSET h f v"], run.CommandTexts());
+    }
+
+    [Fact]
+    public async Task StartReplication_LargeValuesAndMillionElementKey_ChunkedSnapshotThenWritesMadeDuringSync()
+    {
+        await using var primary = await RedisServerProcess.StartAsync(["--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"]);
+        await using var redis = await RawRedis.ConnectAsync(primary.Port);
+        await redis.CallAsync("EVAL", "for i=1,1000000 do redis.call('RPUSH', KEYS[1], i) end", "1", "biglist");
+        await redis.CallAsync("SETRANGE", "bigstring", "20000000", "x");
+        var random = new string('r', 3_000_000);
+        await redis.CallAsync("SET", "bigvalue", random);
+
+        await using var run = ReplicaRun.Start(ReplicaRun.Options(primary.Port));
+        await run.WaitForAsync(m => m.Any(x => x is FullResyncMessage), "the full resync");
+        await redis.CallAsync("RPUSH", "biglist", "during-sync");
+        var offset = await redis.MasterOffsetAsync();
+        await run.WaitForOffsetAsync(offset, 30_000);
+
+        var records = run.Messages.OfType<SnapshotRecordMessage>().Select(m => m.Record).ToList();
+        var listEnd = records.OfType<RdbKeyEnd>().Single(e => Encoding.ASCII.GetString(e.Key) == "biglist");
+        Assert.Equal(1_000_000, listEnd.ElementCount);
+        var listChunks = records.OfType<RdbListChunk>().ToList();
+        Assert.True(listChunks.Count > 100, "a big key arrives in many chunks");
+        Assert.Equal(1_000_000, listChunks.Sum(c => c.Items.Count));
+        Assert.Equal("1", Encoding.ASCII.GetString(listChunks[0].Items[0]));
+        Assert.Equal("1000000", Encoding.ASCII.GetString(listChunks[^1].Items[^1]));
+        var stringLengths = records.OfType<RdbStringChunk>().Where(c => c.Bytes.Length > 1000).Sum(c => (long)c.Bytes.Length);
+        Assert.Equal(20_000_001L + 3_000_000L, stringLengths);
+        Assert.Equal(["RPUSH biglist during-sync"], run.CommandTexts());
     }
 
     internal static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int timeoutMs = 10_000)
