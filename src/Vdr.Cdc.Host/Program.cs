@@ -10,6 +10,7 @@ public static class Program
     public static RootCommand CreateRootCommand()
     {
         var root = new RootCommand("vdr-cdc: Redis to Kafka change data capture over PSYNC, exactly once.");
+        root.Subcommands.Add(Commands.RdbCommand.Create());
         return root;
     }
 }
