@@ -121,9 +121,18 @@ public sealed partial class RdbReader
                     if (encoding == RdbEncoding.String)
                     {
                         yield return start;
-                        await foreach (var chunk in ReadStringValueAsync().ConfigureAwait(false))
+                        var head = await ReadStringValueHeadAsync().ConfigureAwait(false);
+                        if (head.Whole is not null)
                         {
-                            yield return chunk;
+                            _valueElements = head.Whole.Length;
+                            yield return new RdbStringChunk(0, true, 0, head.Whole);
+                        }
+                        else
+                        {
+                            await foreach (var chunk in ReadBigStringValueAsync(head.Remaining, head.Decompressed, head.DecompressedLength).ConfigureAwait(false))
+                            {
+                                yield return chunk;
+                            }
                         }
 
                         yield return new RdbKeyEnd(db, key, _valueElements);

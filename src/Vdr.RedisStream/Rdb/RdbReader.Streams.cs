@@ -44,8 +44,8 @@ public sealed partial class RdbReader
 
     private async ValueTask<RdbStreamId> ReadLengthIdAsync(string what)
     {
-        var ms = await ReadLengthAsync($"{what} ms").ConfigureAwait(false);
-        var seq = await ReadLengthAsync($"{what} seq").ConfigureAwait(false);
+        var ms = await ReadLengthAsync(what).ConfigureAwait(false);
+        var seq = await ReadLengthAsync(what).ConfigureAwait(false);
         return new RdbStreamId(ms, seq);
     }
 

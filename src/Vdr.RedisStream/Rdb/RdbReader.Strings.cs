@@ -245,16 +245,16 @@ public sealed partial class RdbReader
     /// <summary>Reads the two LZF lengths and the compressed bytes; the caller decompresses and releases.</summary>
     private async ValueTask<(ByteBlock Compressed, int UncompressedLength)> ReadLzfHeaderAndDataAsync(string what, long offset)
     {
-        var clen = await ReadLengthAsync($"LZF compressed length of {what}").ConfigureAwait(false);
-        var ulen = await ReadLengthAsync($"LZF uncompressed length of {what}").ConfigureAwait(false);
-        CheckHeldLength(clen, $"LZF compressed {what}", offset);
-        CheckHeldLength(ulen, $"LZF uncompressed {what}", offset);
+        var clen = await ReadLengthAsync("an LZF compressed length").ConfigureAwait(false);
+        var ulen = await ReadLengthAsync("an LZF uncompressed length").ConfigureAwait(false);
+        CheckHeldLength(clen, what, offset);
+        CheckHeldLength(ulen, what, offset);
         if (clen == 0 || ulen > clen * Lzf.MaxExpansion)
         {
             Fail($"LZF {what} claims {ulen} uncompressed bytes from {clen} compressed bytes, impossible for LZF", offset);
         }
 
-        var block = await ReadBlockAsync((long)clen, $"LZF compressed {what}").ConfigureAwait(false);
+        var block = await ReadBlockAsync((long)clen, "LZF compressed data").ConfigureAwait(false);
         return (block, (int)ulen);
     }
 
@@ -352,8 +352,8 @@ public sealed partial class RdbReader
                 await SkipAsync(4, what).ConfigureAwait(false);
                 break;
             case EncLzf:
-                var clen = await ReadLengthAsync($"LZF compressed length of {what}").ConfigureAwait(false);
-                await ReadLengthAsync($"LZF uncompressed length of {what}").ConfigureAwait(false);
+                var clen = await ReadLengthAsync("an LZF compressed length").ConfigureAwait(false);
+                await ReadLengthAsync("an LZF uncompressed length").ConfigureAwait(false);
                 await SkipAsync((long)Math.Min(clen, long.MaxValue), what).ConfigureAwait(false);
                 break;
             default:

@@ -21,91 +21,89 @@ public sealed partial class RdbReader
         _ => ReadSingleBlobValueAsync(encoding),
     };
 
-    /// <summary>A string value, in parts of at most MaxChunkBytes.</summary>
-    private async IAsyncEnumerable<RdbRecord> ReadStringValueAsync()
+    /// <summary>
+    /// Reads a string value's header and, when the value fits in one chunk, the value itself (Whole). Otherwise
+    /// the value is left for <see cref="ReadBigStringValueAsync"/>: Remaining raw bytes to stream, or a pooled
+    /// buffer holding the decompressed LZF value.
+    /// </summary>
+    private async ValueTask<(byte[]? Whole, long Remaining, byte[]? Decompressed, int DecompressedLength)> ReadStringValueHeadAsync()
     {
         var offset = BytesConsumed;
-        var (value, encoded) = await ReadLengthOrEncodingAsync("string value").ConfigureAwait(false);
         var maxPart = _options.MaxChunkBytes;
-        if (encoded)
+        var (value, encoded) = await ReadLengthOrEncodingAsync("string value").ConfigureAwait(false);
+        if (!encoded)
         {
-            byte[] whole;
-            switch ((int)value)
+            if (value <= (ulong)maxPart)
             {
-                case EncLzf:
-                    var (compressed, ulen) = await ReadLzfHeaderAndDataAsync("string value", offset).ConfigureAwait(false);
-                    byte[] output;
-                    try
-                    {
-                        output = ulen <= maxPart ? new byte[ulen] : ArrayPool<byte>.Shared.Rent(ulen);
-                        var error = Lzf.Decompress(compressed.Span, output.AsSpan(0, ulen));
-                        if (error is not null)
-                        {
-                            if (ulen > maxPart)
-                            {
-                                ArrayPool<byte>.Shared.Return(output);
-                            }
-
-                            Fail($"bad LZF data in string value: {error}", offset);
-                        }
-                    }
-                    finally
-                    {
-                        compressed.Release();
-                    }
-
-                    _valueElements = ulen;
-                    if (ulen <= maxPart)
-                    {
-                        yield return new RdbStringChunk(0, true, 0, output);
-                        yield break;
-                    }
-
-                    try
-                    {
-                        var index = 0;
-                        for (var at = 0; at < ulen; at += maxPart)
-                        {
-                            var size = Math.Min(maxPart, ulen - at);
-                            yield return new RdbStringChunk(index++, at + size == ulen, at, output.AsSpan(at, size).ToArray());
-                        }
-                    }
-                    finally
-                    {
-                        ArrayPool<byte>.Shared.Return(output);
-                    }
-
-                    yield break;
-                case EncInt8:
-                    whole = CompactEntry.FormatInteger((sbyte)await ReadByteAsync("string value").ConfigureAwait(false));
-                    break;
-                case EncInt16:
-                    whole = await ReadInt16TextAsync("string value").ConfigureAwait(false);
-                    break;
-                case EncInt32:
-                    whole = CompactEntry.FormatInteger(await ReadInt32Async("string value").ConfigureAwait(false));
-                    break;
-                default:
-                    throw UnknownStringEncoding(value, "string value", offset);
+                var bytes = new byte[value];
+                await CopyToAsync(bytes, 0, (int)value, "string value").ConfigureAwait(false);
+                return (bytes, 0, null, 0);
             }
 
-            _valueElements = whole.Length;
-            yield return new RdbStringChunk(0, true, 0, whole);
-            yield break;
+            return (null, (long)Math.Min(value, long.MaxValue), null, 0);
         }
 
-        var remaining = (long)Math.Min(value, long.MaxValue);
-        _valueElements = remaining;
-        if (remaining <= maxPart)
+        switch ((int)value)
         {
-            var bytes = new byte[remaining];
-            await CopyToAsync(bytes, 0, (int)remaining, "string value").ConfigureAwait(false);
-            yield return new RdbStringChunk(0, true, 0, bytes);
+            case EncLzf:
+                var (compressed, ulen) = await ReadLzfHeaderAndDataAsync("string value", offset).ConfigureAwait(false);
+                var output = ulen <= maxPart ? new byte[ulen] : ArrayPool<byte>.Shared.Rent(ulen);
+                try
+                {
+                    var error = Lzf.Decompress(compressed.Span, output.AsSpan(0, ulen));
+                    if (error is not null)
+                    {
+                        if (ulen > maxPart)
+                        {
+                            ArrayPool<byte>.Shared.Return(output);
+                        }
+
+                        Fail($"bad LZF data in string value: {error}", offset);
+                    }
+                }
+                finally
+                {
+                    compressed.Release();
+                }
+
+                return ulen <= maxPart ? (output, 0, null, 0) : (null, 0, output, ulen);
+            case EncInt8:
+                return (CompactEntry.FormatInteger((sbyte)await ReadByteAsync("string value").ConfigureAwait(false)), 0, null, 0);
+            case EncInt16:
+                return (await ReadInt16TextAsync("string value").ConfigureAwait(false), 0, null, 0);
+            case EncInt32:
+                return (CompactEntry.FormatInteger(await ReadInt32Async("string value").ConfigureAwait(false)), 0, null, 0);
+            default:
+                throw UnknownStringEncoding(value, "string value", offset);
+        }
+    }
+
+    /// <summary>A string value bigger than MaxChunkBytes, in parts of MaxChunkBytes.</summary>
+    private async IAsyncEnumerable<RdbRecord> ReadBigStringValueAsync(long remaining, byte[]? decompressed, int decompressedLength)
+    {
+        var maxPart = _options.MaxChunkBytes;
+        var part = 0;
+        if (decompressed is not null)
+        {
+            _valueElements = decompressedLength;
+            try
+            {
+                for (var at = 0; at < decompressedLength; at += maxPart)
+                {
+                    var size = Math.Min(maxPart, decompressedLength - at);
+                    yield return new RdbStringChunk(part++, at + size == decompressedLength, at, decompressed.AsSpan(at, size).ToArray());
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(decompressed);
+            }
+
             yield break;
         }
 
+        _valueElements = remaining;
         long position = 0;
-        var part = 0;
         while (remaining > 0)
         {
             var size = (int)Math.Min(remaining, maxPart);
