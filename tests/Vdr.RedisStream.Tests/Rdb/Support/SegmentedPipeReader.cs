@@ -105,12 +105,11 @@ public sealed class SegmentedPipeReader : PipeReader
         Segment? first = null;
         Segment? last = null;
         var start = (int)from;
-        foreach (var cut in _cuts)
+        var firstCut = Array.BinarySearch(_cuts, start);
+        firstCut = firstCut >= 0 ? firstCut + 1 : ~firstCut;
+        for (var c = firstCut; c < _cuts.Length; c++)
         {
-            if (cut <= start)
-            {
-                continue;
-            }
+            var cut = _cuts[c];
 
             var pieceEnd = Math.Min(cut, to);
             var segment = new Segment(_data.AsMemory(start, pieceEnd - start));
