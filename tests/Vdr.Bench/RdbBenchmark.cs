@@ -96,11 +96,12 @@ public sealed class RdbBenchmark : IBenchmark
         var checkMedian = Median(check);
         var loadMedian = Median(load);
         Console.WriteLine($"  keys: {keys:N0}, elements: {ours[0].Elements:N0}");
-        Console.WriteLine($"  {"",-28} {"median s",9} {"MB/s",9} {"keys/s",12}");
-        Row("ours (RdbReader, decode)", oursMedian, bytes, keys);
-        Row("ours (process wall time)", oursWallMedian, bytes, keys);
-        Row("redis-check-rdb", checkMedian, bytes, keys);
-        Row("redis-server load", loadMedian, bytes, keys);
+        var elements = ours[0].Elements;
+        Console.WriteLine($"  {"",-28} {"median s",9} {"MB/s",9} {"keys/s",12} {"elements/s",12}");
+        Row("ours (RdbReader, decode)", oursMedian, bytes, keys, elements);
+        Row("ours (process wall time)", oursWallMedian, bytes, keys, elements);
+        Row("redis-check-rdb", checkMedian, bytes, keys, elements);
+        Row("redis-server load", loadMedian, bytes, keys, elements);
         Console.WriteLine($"  speed ratio ours/redis-check-rdb: {checkMedian / oursMedian:F2} (process wall: {checkMedian / oursWallMedian:F2}); >= 1.0 means at least as fast");
         Console.WriteLine($"  speed ratio ours/redis-server load: {loadMedian / oursMedian:F2} (process wall: {loadMedian / oursWallMedian:F2})");
         var peak = ours.Max(r => r.PeakBytes);
@@ -115,8 +116,8 @@ public sealed class RdbBenchmark : IBenchmark
         return 0;
     }
 
-    private static void Row(string what, double seconds, long bytes, long keys) =>
-        Console.WriteLine($"  {what,-28} {seconds,9:F2} {bytes / 1048576.0 / seconds,9:F1} {keys / seconds,12:N0}");
+    private static void Row(string what, double seconds, long bytes, long keys, long elements) =>
+        Console.WriteLine($"  {what,-28} {seconds,9:F2} {bytes / 1048576.0 / seconds,9:F1} {keys / seconds,12:N0} {elements / seconds,12:N0}");
 
     private static double Median(IEnumerable<double> values)
     {
