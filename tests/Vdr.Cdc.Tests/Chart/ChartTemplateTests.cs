@@ -106,8 +106,7 @@ public sealed partial class ChartTemplateTests
         var templates = string.Join('\n', TemplateFiles().Select(File.ReadAllText));
 
         Assert.DoesNotContain("kind: Secret", templates, StringComparison.Ordinal);
-        Assert.Contains("secretName: {{ $s.redisPassword.existingSecret }}", templates, StringComparison.Ordinal);
-        Assert.Contains("secretName: {{ $s.redisTls.existingSecret }}", templates, StringComparison.Ordinal);
+        Assert.Contains("name: {{ $s.redisPassword.existingSecret }}", templates, StringComparison.Ordinal);
         Assert.Contains("name: {{ $s.kafkaSasl.existingSecret }}", templates, StringComparison.Ordinal);
         Assert.Contains("secretName: {{ $s.kafkaTls.existingSecret }}", templates, StringComparison.Ordinal);
     }
