@@ -197,6 +197,34 @@ public sealed class RdbCommandTests(RdbDumpFixture fixture) : IClassFixture<RdbD
     }
 
     [Fact]
+    public async Task Rdb_RandomByteFlips_AlwaysExit2WithOffset()
+    {
+        var original = await File.ReadAllBytesAsync(fixture.DumpPath);
+        var random = new Random(2026);
+        var path = Path.GetTempFileName();
+        try
+        {
+            for (var i = 0; i < 12; i++)
+            {
+                var bytes = (byte[])original.Clone();
+                var at = random.Next(9, bytes.Length);
+                bytes[at] ^= (byte)random.Next(1, 256);
+                await File.WriteAllBytesAsync(path, bytes);
+
+                var (exit, _, stderr) = await RunAsync(path);
+
+                // The CRC64 trailer catches whatever the structure does not.
+                Assert.True(exit == 2, $"flip at {at}: exit {exit}, stderr: {stderr}");
+                Assert.Matches(@"offset \d+", stderr);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task RdbStats_RedisDump_Summary()
     {
         var (exit, stdout, stderr) = await RunAsync(fixture.DumpPath, stats: true);
