@@ -11,6 +11,7 @@ public static class Program
     {
         var root = new RootCommand("vdr-cdc: Redis to Kafka change data capture over PSYNC, exactly once.");
         root.Subcommands.Add(Commands.RdbCommand.Create());
+        root.Subcommands.Add(Commands.ReplicateCommand.Create());
         return root;
     }
 }

@@ -21,6 +21,7 @@ public sealed partial class RedisReplicationClient
         var reader = new RespCommandReader(startOffset);
         List<CommandMessage>? transaction = null;
         long transactionStart = 0;
+        long multiEnd = 0;
         long skipped = 0;
         while (true)
         {
@@ -38,6 +39,7 @@ public sealed partial class RedisReplicationClient
                     {
                         transaction = [];
                         transactionStart = command.StartOffset;
+                        multiEnd = end;
                         continue;
                     }
 
@@ -45,7 +47,7 @@ public sealed partial class RedisReplicationClient
                     {
                         var position = new ReplicationPosition(_replicationId!, end, _db);
                         var db = transaction.Count > 0 ? transaction[0].Db : _db;
-                        var unit = new TransactionMessage(db, transaction, transactionStart, position);
+                        var unit = new TransactionMessage(db, transaction, transactionStart, position) { MultiEndOffset = multiEnd, ExecStartOffset = command.StartOffset };
                         transaction = null;
                         if (await DeliverAsync(writer, unit, position, cancellationToken).ConfigureAwait(false))
                         {

@@ -12,24 +12,24 @@ public sealed record RedisUrl(string Host, int Port, bool UseTls, string? Userna
 
     public string EndPoint => Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
 
-    /// <exception cref="ArgumentException">The text is not a redis:// or rediss:// URL with a host.</exception>
+    /// <exception cref="FormatException">The text is not a redis:// or rediss:// URL with a host.</exception>
     public static RedisUrl Parse(string url)
     {
         ArgumentNullException.ThrowIfNull(url);
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
         {
-            throw new ArgumentException($"'{Redact(url)}' is not a URL; expected redis://[user:password@]host:port or rediss://...", nameof(url));
+            throw new FormatException($"'{Redact(url)}' is not a URL; expected redis://[user:password@]host:port or rediss://...");
         }
 
         var tls = uri.Scheme switch
         {
             "redis" => false,
             "rediss" => true,
-            _ => throw new ArgumentException($"Unsupported scheme '{uri.Scheme}' in '{Redact(url)}'; expected redis:// or rediss://", nameof(url)),
+            _ => throw new FormatException($"Unsupported scheme '{uri.Scheme}' in '{Redact(url)}'; expected redis:// or rediss://"),
         };
         if (string.IsNullOrEmpty(uri.Host))
         {
-            throw new ArgumentException($"No host in '{Redact(url)}'", nameof(url));
+            throw new FormatException($"No host in '{Redact(url)}'");
         }
 
         var port = uri.IsDefaultPort || uri.Port < 0 ? DefaultPort : uri.Port;
