@@ -141,7 +141,7 @@ public sealed partial class RdbReader
 
                     var first = true;
                     var skipped = false;
-                    await foreach (var record in ReadValueAsync(encoding, opOffset).ConfigureAwait(false))
+                    await foreach (var record in ReadValueAsync(encoding).ConfigureAwait(false))
                     {
                         if (first)
                         {

@@ -7,7 +7,7 @@ namespace Vdr.RedisStream.Rdb;
 // Values of the plain (non-blob) encodings, and the dispatch by type byte.
 public sealed partial class RdbReader
 {
-    private IAsyncEnumerable<RdbRecord> ReadValueAsync(RdbEncoding encoding, long typeOffset) => encoding switch
+    private IAsyncEnumerable<RdbRecord> ReadValueAsync(RdbEncoding encoding) => encoding switch
     {
         RdbEncoding.List => ReadPlainListOrSetAsync(isSet: false),
         RdbEncoding.Set => ReadPlainListOrSetAsync(isSet: true),
@@ -15,7 +15,7 @@ public sealed partial class RdbReader
         RdbEncoding.ZSet2 => ReadPlainZSetAsync(binaryScores: true),
         RdbEncoding.Hash => ReadPlainHashAsync(encoding),
         RdbEncoding.HashMetadataPreGa or RdbEncoding.HashMetadata or RdbEncoding.ValkeyHash2 => ReadPlainHashAsync(encoding),
-        RdbEncoding.Module2 => ReadModuleValueAsync(typeOffset),
+        RdbEncoding.Module2 => ReadModuleValueAsync(),
         RdbEncoding.ListQuicklist or RdbEncoding.ListQuicklist2 => ReadQuicklistAsync(encoding),
         RdbEncoding.StreamListpacks or RdbEncoding.StreamListpacks2 or RdbEncoding.StreamListpacks3 => ReadStreamAsync(encoding),
         _ => ReadSingleBlobValueAsync(encoding),
