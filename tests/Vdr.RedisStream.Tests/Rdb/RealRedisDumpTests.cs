@@ -111,7 +111,7 @@ public class RealRedisDumpTests(RealRedisDumpFixture fixture) : IClassFixture<Re
             }
         }
 
-        Assert.True(chunks > 3000, $"only {chunks} chunks");
+        Assert.True(chunks > 1500, $"only {chunks} chunks");
     }
 
     [Fact]
