@@ -59,8 +59,22 @@ else
   chart=charts/vdr-cdc
   "$helm" lint --strict "$chart" >/dev/null
   "$helm" lint --strict "$chart" -f "$chart/ci/full-values.yaml" >/dev/null
-  "$helm" template ci "$chart" >/dev/null
-  "$helm" template ci "$chart" -f "$chart/ci/full-values.yaml" >/dev/null
+  rendered=$(mktemp -d)
+  "$helm" template ci "$chart" >"$rendered/default.yaml"
+  "$helm" template ci "$chart" -f "$chart/ci/full-values.yaml" >"$rendered/full.yaml"
+  kinds() { grep '^kind: ' "$1" | sed 's/^kind: //' | sort | tr '\n' ' '; }
+  [ "$(kinds "$rendered/default.yaml")" = "ConfigMap Deployment Service ServiceAccount " ] \
+    || { echo "chart: default render has kinds: $(kinds "$rendered/default.yaml")" >&2; exit 1; }
+  [ "$(kinds "$rendered/full.yaml")" = "ConfigMap Deployment PodDisruptionBudget Service ServiceAccount ServiceMonitor " ] \
+    || { echo "chart: full render has kinds: $(kinds "$rendered/full.yaml")" >&2; exit 1; }
+  if command -v jq >/dev/null 2>&1; then
+    for f in default full; do # the ConfigMap's JSON document (indented by 4 under 'vdr-cdc.json: |') must parse
+      sed -n '/^kind: ConfigMap/,/^---/p' "$rendered/$f.yaml" | sed -n '/vdr-cdc.json: |/,$p' | tail -n +2 \
+        | grep -v '^---' | sed 's/^    //' | jq -e '.Vdr.Cdc | type == "object"' >/dev/null \
+        || { echo "chart: the $f ConfigMap does not hold a JSON object with Vdr.Cdc" >&2; exit 1; }
+    done
+  fi
+  rm -rf "$rendered"
   for bad in replicaCount=2 management.port=0 service.port=70000 unknownKey=1 image.pullPolicy=Sometimes; do
     if "$helm" template ci "$chart" --set "$bad" >/dev/null 2>&1; then
       echo "chart: values.schema.json accepted the bad value '$bad'" >&2; exit 1

@@ -1,4 +1,6 @@
 using System.Reflection;
+using System.Text;
+using Microsoft.Extensions.Configuration;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
@@ -67,6 +69,43 @@ public sealed partial class ChartConfigurationDriftTests
         }
 
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    [Theory]
+    [InlineData("values.yaml")]
+    [InlineData("ci/full-values.yaml")]
+    public void ConfigMapJsonAndVariables_BindWithTheRealBinder_NoUnknownKeys(string valuesFile)
+    {
+        // What the pod reads: the ConfigMap's JSON (toPrettyJson of config) and the chart's variables (here with
+        // placeholder values), bound the way the host binds them, except that unknown keys are errors.
+        var values = YamlJson.ToJsonObject(YamlJson.LoadMapping(RepositoryFiles.ReadChartFile(valuesFile)));
+        var json = (values["config"] ?? new JsonObject()).ToJsonString();
+        var variables = EnvironmentVariableNames().ToDictionary(EnvironmentKey, _ => (string?)"placeholder");
+        var configuration = new ConfigurationBuilder()
+            .AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json)))
+            .AddInMemoryCollection(variables)
+            .Build();
+
+        foreach (var (section, type) in OptionsRoots())
+        {
+            var bound = configuration.GetSection(section).Get(type, o => o.ErrorOnUnknownConfiguration = true);
+            Assert.True(bound is not null || !configuration.GetSection(section).Exists(), $"{section} did not bind");
+        }
+
+        var options = configuration.GetSection(CdcOptions.SectionName).Get<CdcOptions>()!;
+        Assert.False(string.IsNullOrEmpty(options.Redis.Url));
+        Assert.False(string.IsNullOrEmpty(options.Kafka.BootstrapServers));
+    }
+
+    [Fact]
+    public void RealBinder_UnknownKey_IsAnError()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Vdr:Cdc:Redis:NoSuchKey"] = "x" })
+            .Build();
+
+        Assert.Throws<InvalidOperationException>(
+            () => configuration.GetSection(CdcOptions.SectionName).Get<CdcOptions>(o => o.ErrorOnUnknownConfiguration = true));
     }
 
     [Fact]
