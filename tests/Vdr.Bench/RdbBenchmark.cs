@@ -15,6 +15,7 @@ namespace Vdr.Bench;
 public sealed class RdbBenchmark : IBenchmark
 {
     private const string ChildFlag = "--child-read";
+    private const string ChildCliFlag = "--child-cli";
     private const long MemoryBoundBytes = 200L << 20;
 
     public string Name => "rdb";
@@ -26,6 +27,11 @@ public sealed class RdbBenchmark : IBenchmark
         if (args.Length == 2 && args[0] == ChildFlag)
         {
             return await ChildReadAsync(args[1], cancellationToken);
+        }
+
+        if (args.Length == 2 && args[0] == ChildCliFlag)
+        {
+            return await ChildCliAsync(args[1], cancellationToken);
         }
 
         var cache = Flag(args, "--cache") ?? "/tmp/vdr-bench";
@@ -65,6 +71,7 @@ public sealed class RdbBenchmark : IBenchmark
         Console.WriteLine();
         Console.WriteLine($"== {name}: {path} ({RdbBenchmarkData.Mb(bytes)} MB), {runs} run(s) each, alternating");
         var ours = new List<ChildResult>();
+        var cli = new List<ChildResult>();
         var ourWall = new List<double>();
         var check = new List<double>();
         var load = new List<double>();
@@ -76,9 +83,10 @@ public sealed class RdbBenchmark : IBenchmark
                 async () =>
                 {
                     var clock = Stopwatch.StartNew();
-                    ours.Add(await RunOursAsync(path, cancellationToken));
+                    ours.Add(await RunOursAsync(path, ChildFlag, cancellationToken));
                     ourWall.Add(clock.Elapsed.TotalSeconds);
                 },
+                async () => cli.Add(await RunOursAsync(path, ChildCliFlag, cancellationToken)),
                 async () => check.Add(await RdbBenchmarkReferences.CheckRdbAsync(path, cancellationToken)),
                 async () => load.Add(await RdbBenchmarkReferences.ServerLoadAsync(path, cancellationToken)),
             };
@@ -87,7 +95,7 @@ public sealed class RdbBenchmark : IBenchmark
                 await steps[(i + run) % steps.Count]();
             }
 
-            Console.WriteLine($"  run {run + 1}: ours {ours[^1].Seconds:F2} s (process {ourWall[^1]:F2} s), redis-check-rdb {check[^1]:F2} s, redis-server load {load[^1]:F2} s");
+            Console.WriteLine($"  run {run + 1}: ours {ours[^1].Seconds:F2} s (process {ourWall[^1]:F2} s), vdr-cdc rdb {cli[^1].Seconds:F2} s, redis-check-rdb {check[^1]:F2} s, redis-server load {load[^1]:F2} s");
         }
 
         var keys = ours[0].Keys;
@@ -100,16 +108,19 @@ public sealed class RdbBenchmark : IBenchmark
         Console.WriteLine($"  {"",-28} {"median s",9} {"MB/s",9} {"keys/s",12} {"elements/s",12}");
         Row("ours (RdbReader, decode)", oursMedian, bytes, keys, elements);
         Row("ours (process wall time)", oursWallMedian, bytes, keys, elements);
+        Row("vdr-cdc rdb > /dev/null", Median(cli.Select(r => r.Seconds)), bytes, keys, elements);
         Row("redis-check-rdb", checkMedian, bytes, keys, elements);
         Row("redis-server load", loadMedian, bytes, keys, elements);
         Console.WriteLine($"  speed ratio ours/redis-check-rdb: {checkMedian / oursMedian:F2} (process wall: {checkMedian / oursWallMedian:F2}); >= 1.0 means at least as fast");
         Console.WriteLine($"  speed ratio ours/redis-server load: {loadMedian / oursMedian:F2} (process wall: {loadMedian / oursWallMedian:F2})");
         var peak = ours.Max(r => r.PeakBytes);
         Console.WriteLine($"  ours: allocated {ours[0].AllocatedBytes:N0} bytes ({ours[0].AllocatedBytes / (double)bytes:F2} per file byte), peak memory (VmHWM) {RdbBenchmarkData.Mb(peak)} MB");
+        Console.WriteLine($"  vdr-cdc rdb (JSON lines written to a null stream): allocated {cli[0].AllocatedBytes:N0} bytes, peak memory (VmHWM) {RdbBenchmarkData.Mb(cli.Max(r => r.PeakBytes))} MB");
         if (name == "biglist")
         {
-            var ok = peak < MemoryBoundBytes;
-            Console.WriteLine($"  memory bound: peak {RdbBenchmarkData.Mb(peak)} MB vs {RdbBenchmarkData.Mb(MemoryBoundBytes)} MB: {(ok ? "OK" : "EXCEEDED")}");
+            var cliPeak = cli.Max(r => r.PeakBytes);
+            var ok = peak < MemoryBoundBytes && cliPeak < MemoryBoundBytes;
+            Console.WriteLine($"  memory bound: peak {RdbBenchmarkData.Mb(peak)} MB (reader), {RdbBenchmarkData.Mb(cliPeak)} MB (vdr-cdc rdb) vs {RdbBenchmarkData.Mb(MemoryBoundBytes)} MB: {(ok ? "OK" : "EXCEEDED")}");
             return ok ? 0 : 1;
         }
 
@@ -131,7 +142,7 @@ public sealed class RdbBenchmark : IBenchmark
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private static async Task<ChildResult> RunOursAsync(string path, CancellationToken cancellationToken)
+    private static async Task<ChildResult> RunOursAsync(string path, string mode, CancellationToken cancellationToken)
     {
         var self = Environment.ProcessPath ?? "dotnet";
         var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
@@ -141,7 +152,7 @@ public sealed class RdbBenchmark : IBenchmark
         }
 
         psi.ArgumentList.Add("rdb");
-        psi.ArgumentList.Add(ChildFlag);
+        psi.ArgumentList.Add(mode);
         psi.ArgumentList.Add(path);
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the child reader");
         var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
@@ -190,6 +201,16 @@ public sealed class RdbBenchmark : IBenchmark
         var peak = PeakWorkingSetBytes();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {seconds:R} {keys} {elements} {allocated} {peak}"));
         return 0;
+    }
+
+    /// <summary>The child: the whole <c>vdr-cdc rdb FILE</c> command, its JSON lines going to a null stream.</summary>
+    private static async Task<int> ChildCliAsync(string path, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var exit = await Vdr.Cdc.Host.Commands.RdbCommand.RunAsync(path, stats: false, Stream.Null, Console.Error, showProgress: false, cancellationToken);
+        var seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {seconds:R} 0 0 {GC.GetTotalAllocatedBytes(precise: true)} {PeakWorkingSetBytes()}"));
+        return exit;
     }
 
     private static long PeakWorkingSetBytes()
