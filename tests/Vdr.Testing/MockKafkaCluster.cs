@@ -17,10 +17,12 @@ public sealed class MockKafkaCluster : IDisposable
     private readonly IntPtr _mockCluster;
     private readonly MockTopicCreate _topicCreate;
     private readonly MockClusterDestroy _destroy;
+    private readonly MockPushRequestErrors _pushErrors;
     private bool _disposed;
 
-    private MockKafkaCluster(IProducer<byte[], byte[]> holder, IntPtr mockCluster, MockTopicCreate topicCreate, MockClusterDestroy destroy, string bootstrapServers)
+    private MockKafkaCluster(IProducer<byte[], byte[]> holder, IntPtr mockCluster, MockTopicCreate topicCreate, MockClusterDestroy destroy, MockPushRequestErrors pushErrors, string bootstrapServers)
     {
+        _pushErrors = pushErrors;
         _destroy = destroy;
         _holder = holder;
         _mockCluster = mockCluster;
@@ -33,6 +35,9 @@ public sealed class MockKafkaCluster : IDisposable
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate void MockClusterDestroy(IntPtr mcluster);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate void MockPushRequestErrors(IntPtr mcluster, short apiKey, nuint count, int[] errors);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate IntPtr MockClusterBootstraps(IntPtr mcluster);
@@ -58,6 +63,7 @@ public sealed class MockKafkaCluster : IDisposable
             var clusterNew = Marshal.GetDelegateForFunctionPointer<MockClusterNew>(NativeLibrary.GetExport(lib, "rd_kafka_mock_cluster_new"));
             var bootstraps = Marshal.GetDelegateForFunctionPointer<MockClusterBootstraps>(NativeLibrary.GetExport(lib, "rd_kafka_mock_cluster_bootstraps"));
             var destroy = Marshal.GetDelegateForFunctionPointer<MockClusterDestroy>(NativeLibrary.GetExport(lib, "rd_kafka_mock_cluster_destroy"));
+            var pushErrors = Marshal.GetDelegateForFunctionPointer<MockPushRequestErrors>(NativeLibrary.GetExport(lib, "rd_kafka_mock_push_request_errors_array"));
             var topicCreate = Marshal.GetDelegateForFunctionPointer<MockTopicCreate>(NativeLibrary.GetExport(lib, "rd_kafka_mock_topic_create"));
             var mcluster = clusterNew(rk, brokers);
             if (mcluster == IntPtr.Zero)
@@ -72,7 +78,7 @@ public sealed class MockKafkaCluster : IDisposable
                 throw new InvalidOperationException("the mock cluster reported no bootstrap servers");
             }
 
-            return new MockKafkaCluster(holder, mcluster, topicCreate, destroy, servers);
+            return new MockKafkaCluster(holder, mcluster, topicCreate, destroy, pushErrors, servers);
         }
         catch
         {
@@ -90,6 +96,14 @@ public sealed class MockKafkaCluster : IDisposable
             throw new InvalidOperationException($"rd_kafka_mock_topic_create({topic}, {partitions}) failed with librdkafka error {error} ({(ErrorCode)error})");
         }
     }
+
+    /// <summary>
+    /// Makes the next requests of Kafka API <paramref name="apiKey"/> (0 Produce, 24 AddPartitionsToTxn, 26 EndTxn...)
+    /// fail with the given errors, one per request, in order: how tests obtain what the mock does not do by itself
+    /// (it does not fence an older producer epoch, for instance).
+    /// </summary>
+    public void PushRequestErrors(short apiKey, params ErrorCode[] errors) =>
+        _pushErrors(_mockCluster, apiKey, (nuint)errors.Length, [.. errors.Select(e => (int)e)]);
 
     /// <summary>Stops the mock brokers (clients still connected to them see the brokers go down).</summary>
     public void Dispose()

@@ -1,0 +1,282 @@
+using Confluent.Kafka;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging.Abstractions;
+using Vdr.Cdc.Events;
+using Vdr.Cdc.Events.V1;
+using Vdr.Cdc.Kafka;
+using Vdr.Cdc.Keys;
+using Vdr.Cdc.Pipeline;
+using Vdr.Cdc.Tests.Kafka;
+using Xunit.Abstractions;
+
+namespace Vdr.Cdc.Tests.Pipeline;
+
+public sealed class PipelineKafkaTests : IDisposable
+{
+    private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(60);
+    private readonly KafkaTestCluster _kafka = new();
+    private readonly List<IDisposable> _disposables = [];
+
+    private readonly TestOutputLogger _logger;
+
+    public PipelineKafkaTests(ITestOutputHelper output)
+    {
+        output.WriteLine("Kafka: " + _kafka.Description);
+        _logger = new TestOutputLogger(output);
+    }
+
+    [Fact]
+    public async Task RunAsync_SnapshotBiggerThanOneTransactionThenCommands_AllEventsAndOneProgressPerCommit()
+    {
+        var prefix = NewPrefix();
+        var primary = new ScriptedPrimary();
+        for (var i = 0; i < 120; i++)
+        {
+            primary.Snapshot.Add(($"key:{i}", $"value {i}"));
+        }
+
+        var set = primary.Add("SET", "a", "1");
+        var del = primary.Add("DEL", "a", "key:1");
+        var multi = primary.AddTransaction(["INCR", "x"], ["INCR", "y"]);
+        primary.Add("FLUSHDB");
+        var options = Options(prefix, maxEvents: 50);
+        var source = new ScriptedChangeSource(primary);
+        var pipeline = CreatePipeline(options, () => source);
+
+        await pipeline.RunAsync(new CancellationTokenSource(TestTimeout).Token);
+
+        var data = ReadEvents(prefix + ".db0");
+        var progress = ReadProgress(prefix);
+        Assert.True(pipeline.Commits >= 3, $"only {pipeline.Commits} commits: the snapshot should need several transactions");
+        Assert.Equal(pipeline.Commits, progress.Count);
+        Assert.Equal(120, data.Count(e => e.Event?.Op == Op.Read));
+        Assert.Equal(Enumerable.Range(0, 120).Select(i => $"key:{i}").Order(),
+            data.Where(e => e.Event?.Op == Op.Read).Select(e => e.Event!.Key.ToStringUtf8()).Order());
+
+        // Snapshot begin and end on every partition, in order.
+        for (var p = 0; p < 4; p++)
+        {
+            var controls = data.Where(e => e.Partition == p && e.Event?.Op == Op.Control).Select(e => e.Event!.Control.Kind).ToList();
+            Assert.Equal([ControlKind.SnapshotBegin, ControlKind.SnapshotEnd], controls);
+            Assert.Single(data, e => e.Partition == p && e.Event?.Op == Op.Truncate);
+        }
+
+        // Every command is there, by source position; the DEL produced deletes and tombstones.
+        Assert.Contains(data, e => e.Event?.Source.Offset == set.StartOffset && e.Event.Op == Op.Upsert);
+        Assert.Equal(2, data.Count(e => e.Event?.Source.Offset == del.StartOffset && e.Event.Op == Op.Delete));
+        Assert.Equal(2, data.Count(e => e.Value is null));
+        Assert.Equal(2, data.Count(e => e.Event?.Source.Offset >= multi.StartOffset && e.Event.Command.InTransaction));
+
+        // No commit inside the MULTI/EXEC unit; the last progress is the end of the stream, phase streaming.
+        Assert.DoesNotContain(progress, p => p.Offset == multi.Commands[0].Position.Offset);
+        Assert.Equal((primary.Offset, Phase.Streaming, 1ul), (progress[^1].Offset, progress[^1].Phase, progress[^1].SnapshotEpoch));
+        Assert.All(progress.Take(progress.Count - 4), p => Assert.Equal(Phase.Snapshot, p.Phase));
+
+        // Only committed streaming positions are acknowledged, in order.
+        Assert.NotEmpty(source.Acks);
+        Assert.All(source.Acks, a => Assert.Contains(progress, p => p.Offset == a.Offset && p.Phase == Phase.Streaming));
+        Assert.Equal(source.Acks.Select(a => a.Offset).Order(), source.Acks.Select(a => a.Offset));
+    }
+
+    [Fact]
+    public async Task RunAsync_Restart_ResumesFromTheProgressTopicWithoutGap()
+    {
+        var prefix = NewPrefix();
+        var primary = new ScriptedPrimary();
+        primary.Snapshot.Add(("s", "v"));
+        var commands = Enumerable.Range(0, 300).Select(i => primary.Add("SET", $"k{i % 37}", $"{i}")).ToList();
+        var options = Options(prefix, maxEvents: 40);
+
+        var first = new ScriptedChangeSource(primary, stopAfterCommands: 150);
+        await CreatePipeline(options, () => first).RunAsync(new CancellationTokenSource(TestTimeout).Token);
+        var committed = ReadProgress(prefix)[^1];
+        Assert.Equal(commands[149].Position.Offset, committed.Offset);
+
+        var second = new ScriptedChangeSource(primary);
+        await CreatePipeline(options, () => second).RunAsync(new CancellationTokenSource(TestTimeout).Token);
+
+        Assert.Equal(committed.Offset, second.StartedFrom!.Value.Offset);
+        Assert.Equal(committed.ReplicationId, second.StartedFrom!.Value.ReplicationId);
+        var events = ReadEvents(prefix + ".db0").Where(e => e.Event?.Op == Op.Upsert).Select(e => e.Event!).ToList();
+        AssertEveryPositionOnceAndIdentical(events, commands.Select(c => c.StartOffset));
+    }
+
+    [Fact]
+    public async Task RunAsync_InterruptedSnapshot_RestartsWithAFullSyncAndANewEpoch()
+    {
+        var prefix = NewPrefix();
+        var primary = new ScriptedPrimary();
+        for (var i = 0; i < 100; i++)
+        {
+            primary.Snapshot.Add(($"k{i}", "v"));
+        }
+
+        primary.Add("SET", "after", "1");
+        var options = Options(prefix, maxEvents: 20);
+        await CreatePipeline(options, () => new ScriptedChangeSource(primary, stopAfterSnapshotKeys: 50)).RunAsync(new CancellationTokenSource(TestTimeout).Token);
+        var interrupted = ReadProgress(prefix)[^1];
+        Assert.Equal((Phase.Snapshot, 1ul), (interrupted.Phase, interrupted.SnapshotEpoch));
+
+        var second = new ScriptedChangeSource(primary);
+        await CreatePipeline(options, () => second).RunAsync(new CancellationTokenSource(TestTimeout).Token);
+
+        Assert.Null(second.StartedFrom);
+        var last = ReadProgress(prefix)[^1];
+        Assert.Equal((Phase.Streaming, 2ul, primary.Offset), (last.Phase, last.SnapshotEpoch, last.Offset));
+        var epoch2 = ReadEvents(prefix + ".db0").Where(e => e.Event?.Source.SnapshotEpoch == 2 && e.Event.Op == Op.Read).ToList();
+        Assert.Equal(100, epoch2.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_SecondInstanceWithTheSameName_FirstIsFencedAndStops()
+    {
+        var prefix = NewPrefix();
+        var primary = new ScriptedPrimary { WaitAtEnd = true };
+        primary.Add("SET", "a", "1");
+        var options = Options(prefix, maxEvents: 1000);
+        var source = new ScriptedChangeSource(primary);
+        var first = CreatePipeline(options, () => source);
+        var committed = new TaskCompletionSource();
+        first.Committed += p => { committed.TrySetResult(); _logger.Log(Microsoft.Extensions.Logging.LogLevel.Information, default, $"committed {p.Offset}", null, (s, _) => s); };
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var run = first.RunAsync(cts.Token);
+        await committed.Task.WaitAsync(TestTimeout);
+
+        // The second instance's InitTransactions bumps the producer epoch: the first one is now a zombie.
+        var catalog = Track(new KafkaTopicCatalog(options.Kafka));
+        var secondSink = Track(new TransactionalSink(options.Kafka, options.Name, catalog, ProtobufEventSerializer.Instance, NullLogger.Instance));
+        secondSink.InitTransactions();
+
+        // A broker answers the older epoch's EndTxn with PRODUCER_FENCED; the mock does not check epochs, so it is told to.
+        _kafka.Mock?.PushRequestErrors(26, ErrorCode.ProducerFenced);
+        await source.Live.Writer.WriteAsync(primary.Add("SET", "b", "2"));
+
+        var error = await Assert.ThrowsAsync<KafkaFatalException>(() => run.WaitAsync(TestTimeout));
+        Assert.Contains(options.Name, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_ZombieWithAnOpenTransaction_IsAbortedByInitTransactions()
+    {
+        var prefix = NewPrefix();
+        var options = Options(prefix, maxEvents: 1000);
+        using var zombie = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = _kafka.BootstrapServers, TransactionalId = options.Name })
+            .SetLogHandler((_, _) => { }).Build();
+        zombie.InitTransactions(TimeSpan.FromSeconds(20));
+        zombie.BeginTransaction();
+        zombie.Produce(new TopicPartition(prefix + ".db0", 0), new Message<byte[], byte[]> { Key = "zombie"u8.ToArray(), Value = [0xff] });
+        zombie.Flush(TimeSpan.FromSeconds(10));
+
+        var primary = new ScriptedPrimary();
+        primary.Add("SET", "a", "1");
+        await CreatePipeline(options, () => new ScriptedChangeSource(primary)).RunAsync(new CancellationTokenSource(TestTimeout).Token);
+
+        Assert.Equal(primary.Offset, ReadProgress(prefix)[^1].Offset);
+        if (_kafka.IsReal)
+        {
+            // The mock neither fences the zombie nor hides its aborted records: both are broker behaviour.
+            Assert.ThrowsAny<KafkaException>(() => zombie.CommitTransaction(TimeSpan.FromSeconds(10)));
+            Assert.DoesNotContain(_kafka.ReadAll([prefix + ".db0"]), r => r.Message.Key is { } k && k.AsSpan().SequenceEqual("zombie"u8));
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_TransactionRequiresAbort_RewindsAndReEmitsIdenticalEvents()
+    {
+        if (_kafka.Mock is null)
+        {
+            return; // error injection needs the mock cluster
+        }
+
+        var prefix = NewPrefix();
+        var primary = new ScriptedPrimary();
+        var commands = Enumerable.Range(0, 60).Select(i => primary.Add("HSET", $"h{i % 7}", "f", $"{i}")).ToList();
+        var options = Options(prefix, maxEvents: 10);
+        var sources = new List<ScriptedChangeSource>();
+        var pipeline = CreatePipeline(options, () =>
+        {
+            var source = new ScriptedChangeSource(primary);
+            sources.Add(source);
+            return source;
+        });
+        var commits = 0;
+        pipeline.Committed += _ =>
+        {
+            // After the second commit, the next produce request fails for good: the transaction must be aborted.
+            if (++commits == 2 && _kafka.Mock is { } mock)
+            {
+                mock.PushRequestErrors(0, ErrorCode.MsgSizeTooLarge);
+            }
+        };
+
+        await pipeline.RunAsync(new CancellationTokenSource(TestTimeout).Token);
+
+        Assert.True(sources.Count >= 2, "the pipeline did not rewind");
+        Assert.NotNull(sources[^1].StartedFrom);
+        Assert.Equal(primary.Offset, ReadProgress(prefix)[^1].Offset);
+        var events = ReadEvents(prefix + ".db0").Where(e => e.Event?.Op == Op.Upsert).Select(e => e.Event!).ToList();
+        AssertEveryPositionOnceAndIdentical(events, commands.Select(c => c.StartOffset));
+    }
+
+    public void Dispose()
+    {
+        foreach (var d in _disposables.AsEnumerable().Reverse())
+        {
+            d.Dispose();
+        }
+
+        _kafka.Dispose();
+    }
+
+    internal static void AssertEveryPositionOnceAndIdentical(List<ChangeEvent> events, IEnumerable<long> expectedOffsets)
+    {
+        var byPosition = events.GroupBy(e => (e.Source.ReplicationId, e.Source.Offset, e.Source.Index)).ToList();
+        Assert.Equal(expectedOffsets.Order(), byPosition.Select(g => g.Key.Offset).Order());
+        foreach (var group in byPosition)
+        {
+            var first = Normalized(group.First());
+            Assert.All(group, e => Assert.Equal(first, Normalized(e)));
+        }
+    }
+
+    private static ChangeEvent Normalized(ChangeEvent e)
+    {
+        var copy = e.Clone();
+        copy.TsMs = 0;
+        return copy;
+    }
+
+    private static string NewPrefix() => "t" + Guid.NewGuid().ToString("N")[..10];
+
+    private CdcOptions Options(string prefix, int maxEvents) => new()
+    {
+        Name = prefix + "-connector",
+        Kafka = WithBatch(_kafka.NewOptions(prefix), maxEvents),
+    };
+
+    private static KafkaOptions WithBatch(KafkaOptions options, int maxEvents)
+    {
+        options.Batch = new BatchOptions { MaxEvents = maxEvents, MaxDelay = TimeSpan.FromMilliseconds(50) };
+        return options;
+    }
+
+    private CdcPipeline CreatePipeline(CdcOptions options, Func<IChangeSource> source)
+    {
+        var catalog = Track(new KafkaTopicCatalog(options.Kafka));
+        var sink = Track(new TransactionalSink(options.Kafka, options.Name, catalog, ProtobufEventSerializer.Instance, _logger));
+        return new CdcPipeline(options, source, sink, catalog, BuiltInKeyTable.Table, _logger);
+    }
+
+    private T Track<T>(T disposable)
+        where T : IDisposable
+    {
+        _disposables.Add(disposable);
+        return disposable;
+    }
+
+    private List<(int Partition, ChangeEvent? Event, byte[]? Value)> ReadEvents(string topic) =>
+        [.. _kafka.ReadAll([topic]).Select(r => (r.Partition.Value, r.Message.Value is null ? null : ChangeEvent.Parser.ParseFrom(r.Message.Value), (byte[]?)r.Message.Value))];
+
+    private List<ProgressRecord> ReadProgress(string prefix) =>
+        [.. _kafka.ReadAll([prefix + ".progress"]).Select(r => ProgressRecord.Parser.ParseFrom(r.Message.Value))];
+}
