@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Vdr.Cdc.Events;
+using Vdr.Cdc.Events.V1;
+using Vdr.Cdc.Kafka;
+using Vdr.Cdc.Keys;
+using Vdr.Cdc.Pipeline;
+using Vdr.Cdc.SchemaRegistry;
+
+namespace Vdr.Cdc;
+
+/// <summary>
+/// The whole connector: reads the key table, builds the Kafka side (topics, serializer, transactional producer)
+/// and runs the pipeline over the Redis replication client until cancelled or a fatal error.
+/// </summary>
+public sealed class RedisCdcConnector
+{
+    private readonly CdcOptions _options;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+
+    public RedisCdcConnector(IOptions<CdcOptions> options, ILoggerFactory? loggerFactory = null)
+    {
+        _options = options.Value;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger<RedisCdcConnector>();
+    }
+
+    /// <summary>The running pipeline (null before <see cref="RunAsync"/> has built it).</summary>
+    public CdcPipeline? Pipeline { get; private set; }
+
+    /// <summary>Raised after each commit with the committed progress.</summary>
+    public event Action<ProgressRecord>? Committed;
+
+    /// <summary>
+    /// Runs until <paramref name="cancellationToken"/> is cancelled (graceful: commit or abort, final ACK).
+    /// Throws <see cref="KafkaFatalException"/> or <see cref="CdcConfigurationException"/> on errors that stop it.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        Validate(_options);
+        var keyTable = _options.Events.UseServerCommandTable
+            ? await CommandTableProvider.LoadAsync(_options.Redis, _logger, cancellationToken).ConfigureAwait(false)
+            : BuiltInKeyTable.Table;
+        using var catalog = new KafkaTopicCatalog(_options.Kafka);
+        using var registry = string.IsNullOrWhiteSpace(_options.SchemaRegistry.Url) ? null : new SchemaRegistryEventSerializer(_options.SchemaRegistry);
+        IEventSerializer serializer = registry is null ? ProtobufEventSerializer.Instance : registry;
+        using var sink = new TransactionalSink(_options.Kafka, _options.Name, catalog, serializer, _loggerFactory.CreateLogger<TransactionalSink>());
+        var replicaOptions = _options.Redis.ToReplicaOptions();
+        var pipeline = new CdcPipeline(_options, () => new RedisChangeSource(replicaOptions, _loggerFactory), sink, catalog, keyTable, _logger);
+        pipeline.Committed += p => Committed?.Invoke(p);
+        Pipeline = pipeline;
+        await pipeline.RunAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks the options a run cannot do without; throws with a message naming the key.</summary>
+    public static void Validate(CdcOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.Name))
+        {
+            throw new CdcConfigurationException("Vdr:Cdc:Name is empty: the connector needs a stable name (its Kafka transactional.id).");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Redis.Url))
+        {
+            throw new CdcConfigurationException("Vdr:Cdc:Redis:Url is empty: give the source, e.g. redis://host:6379.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Kafka.BootstrapServers))
+        {
+            throw new CdcConfigurationException("Vdr:Cdc:Kafka:BootstrapServers is empty: give host:port[,host:port].");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Kafka.TopicPrefix))
+        {
+            throw new CdcConfigurationException("Vdr:Cdc:Kafka:TopicPrefix is empty.");
+        }
+
+        if (options.Kafka.Batch.MaxEvents < 1 || options.Kafka.Batch.MaxBytes < 1 || options.Kafka.Batch.MaxDelay <= TimeSpan.Zero)
+        {
+            throw new CdcConfigurationException("Vdr:Cdc:Kafka:Batch: MaxEvents, MaxBytes and MaxDelay must be positive.");
+        }
+
+        if (options.Kafka.Batch.MaxDelay >= options.Kafka.TransactionTimeout / 2)
+        {
+            throw new CdcConfigurationException("Vdr:Cdc:Kafka:Batch:MaxDelay must stay well inside Vdr:Cdc:Kafka:TransactionTimeout (at most half of it).");
+        }
+    }
+}
