@@ -14,7 +14,7 @@ public sealed partial class RdbReader
     private const int DirectAllocationLimit = 256 * 1024;
     private const int InitialGrowableBytes = 64 * 1024;
 
-    private readonly byte[] _scratch = new byte[64];
+    private readonly byte[] _scratch = new byte[256];
     private ReadOnlySequence<byte> _buffer;
     private bool _holdingBuffer;
     private bool _inputCompleted;
