@@ -69,4 +69,7 @@ public sealed class RedisReplicaOptions
     public string? SentinelPassword { get; set; }
 
     public RdbReaderOptions Rdb { get; set; } = new();
+
+    /// <summary>Applied to every command before delivery (null: everything is delivered). See <see cref="Replication.CommandFilter"/>.</summary>
+    public CommandFilter? CommandFilter { get; set; }
 }

@@ -126,12 +126,23 @@ public sealed partial class RedisReplicationClient
             }
         }
 
-        if (deliver && !writer.TryWrite(message))
+        if (!deliver)
+        {
+            return false;
+        }
+
+        if (_options.CommandFilter is { } filter)
+        {
+            // dropped by the filter: the position still moves, the consumer hears of it as a heartbeat
+            message = filter.Apply(message) ?? new HeartbeatMessage(position);
+        }
+
+        if (!writer.TryWrite(message))
         {
             await writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
         }
 
-        return deliver;
+        return true;
     }
 
     /// <summary>Moves the position past a control command; true when that is news for the consumer (a heartbeat is due).</summary>
