@@ -126,8 +126,9 @@ internal sealed class ReplicaRun : IAsyncDisposable
         throw new TimeoutException($"timed out waiting for {what}; state {Client.State}, position {Client.Position}, {Messages.Count} messages, error {Error}");
     }
 
+    /// <summary>Waits until a recorded message (not merely the client's decoder) has reached <paramref name="offset"/>.</summary>
     public Task WaitForOffsetAsync(long offset, int timeoutMs = 10_000) =>
-        WaitForAsync(_ => Client.Position?.Offset >= offset, $"offset {offset}", timeoutMs);
+        WaitForAsync(m => m.Count > 0 && m.Select(PositionOf).Any(p => p?.Offset >= offset), $"offset {offset}", timeoutMs);
 
     public async ValueTask DisposeAsync()
     {
