@@ -35,7 +35,9 @@ COPY --from=build --chown=1654:1654 /rootfs/var/lib/vdr-cdc /var/lib/vdr-cdc
 # The images' non-root `app` user (UID 1654, also in $APP_UID). Health is checked over HTTP by the
 # orchestrator (Kubernetes probes on the management port), so nothing here needs a shell.
 USER 1654
-ENV PATH="/app:${PATH}"
+# The spool (Vdr:Cdc:Redis:SpoolDirectory) goes to the volume by default; environment variables override --config.
+ENV PATH="/app:${PATH}" \
+    VDR_CDC__REDIS__SPOOLDIRECTORY=/var/lib/vdr-cdc/spool
 EXPOSE 9464
 VOLUME ["/var/lib/vdr-cdc/spool"]
 ENTRYPOINT ["vdr-cdc"]

@@ -123,6 +123,8 @@ public sealed partial class ChartConfigurationDriftTests
         var names = EnvironmentVariableNames().ToList();
 
         Assert.Contains("VDR_CDC__REDIS__PASSWORD", names);
+        Assert.Contains("VDR_CDC__REDIS__SPOOLDIRECTORY", names);
+        Assert.Contains("VDR_CDC__REDIS__TLSCAFILE", names);
         Assert.Contains("VDR_CDC__KAFKA__PRODUCER__sasl.password", names);
         Assert.Contains("VDR_CDC__KAFKA__CONSUMER__ssl.ca.location", names);
         Assert.DoesNotContain(names, n => n.Contains('{', StringComparison.Ordinal));
@@ -185,7 +187,7 @@ public sealed partial class ChartConfigurationDriftTests
     private static string Join(string path, string key) => path.Length == 0 ? key : path + ":" + key;
 
     /// <summary>
-    /// The VDR_CDC__* variable names in the templates; a name built inside <c>range $x := list "A" "B"</c> with
+    /// The VDR_CDC__* variable names in the templates and the Dockerfile; a name built inside <c>range $x := list "A" "B"</c> with
     /// <c>{{ $x }}</c> yields one name per list item.
     /// </summary>
     internal static IEnumerable<string> EnvironmentVariableNames()
@@ -210,6 +212,8 @@ public sealed partial class ChartConfigurationDriftTests
             }
         }
 
+        // The image's own defaults (ENV in the Dockerfile) are keys too.
+        names.UnionWith(DockerfileVariable().Matches(File.ReadAllText(RepositoryFiles.Dockerfile)).Select(m => m.Groups[1].Value));
         return names;
     }
 
@@ -218,6 +222,9 @@ public sealed partial class ChartConfigurationDriftTests
 
     [GeneratedRegex(@"-\s+name:\s+(VDR_CDC__(?:[A-Za-z0-9_.]|\{\{ \$[A-Za-z_][A-Za-z0-9_]* \}\})+)")]
     private static partial Regex EnvironmentVariableName();
+
+    [GeneratedRegex(@"\s(VDR_CDC__[A-Za-z0-9_.]+)=")]
+    private static partial Regex DockerfileVariable();
 
     [GeneratedRegex(@"\{\{ \$([A-Za-z_][A-Za-z0-9_]*) \}\}")]
     private static partial Regex TemplateVariable();

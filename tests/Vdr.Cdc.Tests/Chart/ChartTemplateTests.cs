@@ -107,6 +107,7 @@ public sealed partial class ChartTemplateTests
 
         Assert.DoesNotContain("kind: Secret", templates, StringComparison.Ordinal);
         Assert.Contains("name: {{ $s.redisPassword.existingSecret }}", templates, StringComparison.Ordinal);
+        Assert.Contains("secretName: {{ $s.redisTls.existingSecret }}", templates, StringComparison.Ordinal);
         Assert.Contains("name: {{ $s.kafkaSasl.existingSecret }}", templates, StringComparison.Ordinal);
         Assert.Contains("secretName: {{ $s.kafkaTls.existingSecret }}", templates, StringComparison.Ordinal);
     }
@@ -121,6 +122,7 @@ public sealed partial class ChartTemplateTests
         Assert.Equal(9464L, (long?)values["management"]!["port"]);
         Assert.Contains($"EXPOSE {(long?)values["management"]!["port"]}", dockerfile, StringComparison.Ordinal);
         Assert.Contains($"VOLUME [\"{(string?)values["spool"]!["mountPath"]}\"]", dockerfile, StringComparison.Ordinal);
+        Assert.Contains($"VDR_CDC__REDIS__SPOOLDIRECTORY={(string?)values["spool"]!["mountPath"]}", dockerfile, StringComparison.Ordinal);
         Assert.Equal(1654L, (long?)values["podSecurityContext"]!["runAsUser"]);
         Assert.Contains("USER 1654", dockerfile, StringComparison.Ordinal);
     }
