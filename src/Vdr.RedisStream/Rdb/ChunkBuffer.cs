@@ -37,4 +37,14 @@ internal sealed class ChunkBuffer<T>
         Index++;
         return items;
     }
+
+    /// <summary>Hands out the items of the last chunk (no next chunk is prepared).</summary>
+    public List<T> TakeLast()
+    {
+        var items = Items;
+        Items = [];
+        _bytes = 0;
+        Index++;
+        return items;
+    }
 }

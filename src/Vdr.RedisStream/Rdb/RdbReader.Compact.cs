@@ -54,7 +54,7 @@ public sealed partial class RdbReader
                         }
 
                         _valueElements = count;
-                        yield return new RdbSetChunk(chunk.Index, true, chunk.Take());
+                        yield return new RdbSetChunk(chunk.Index, true, chunk.TakeLast());
                         break;
                     }
 
@@ -76,7 +76,7 @@ public sealed partial class RdbReader
                             context.Fail($"header announces {announced} pairs but {_valueElements} were found", 0);
                         }
 
-                        yield return new RdbHashChunk(chunk.Index, true, chunk.Take());
+                        yield return new RdbHashChunk(chunk.Index, true, chunk.TakeLast());
                         break;
                     }
 
@@ -92,7 +92,7 @@ public sealed partial class RdbReader
                             _valueElements++;
                         }
 
-                        yield return MakeItemsChunk(isSet, chunk.Index, true, chunk.Take());
+                        yield return MakeItemsChunk(isSet, chunk.Index, true, chunk.TakeLast());
                         break;
                     }
 
@@ -107,7 +107,7 @@ public sealed partial class RdbReader
                             _valueElements++;
                         }
 
-                        yield return new RdbSortedSetChunk(chunk.Index, true, chunk.Take());
+                        yield return new RdbSortedSetChunk(chunk.Index, true, chunk.TakeLast());
                         break;
                     }
 
@@ -124,7 +124,7 @@ public sealed partial class RdbReader
                             _valueElements++;
                         }
 
-                        yield return new RdbHashChunk(chunk.Index, true, chunk.Take());
+                        yield return new RdbHashChunk(chunk.Index, true, chunk.TakeLast());
                         break;
                     }
             }
@@ -198,7 +198,7 @@ public sealed partial class RdbReader
             }
         }
 
-        yield return new RdbListChunk(chunk.Index, true, chunk.Take());
+        yield return new RdbListChunk(chunk.Index, true, chunk.TakeLast());
     }
 
     private FillResult FillItems(ReadOnlySpan<byte> blob, ref CompactCursor cursor, in BlobContext context, ChunkBuffer<byte[]> chunk, out byte[] pending)

@@ -38,7 +38,7 @@ public sealed partial class RdbReader
             }
         }
 
-        yield return new RdbStreamEntriesChunk(chunk.Index, true, chunk.Take());
+        yield return new RdbStreamEntriesChunk(chunk.Index, true, chunk.TakeLast());
         yield return await ReadStreamMetadataAsync(encoding).ConfigureAwait(false);
     }
 

@@ -205,7 +205,7 @@ public sealed partial class RdbReader
         var length = CheckHeldLength(value, what, offset);
         if (length <= DirectAllocationLimit)
         {
-            var result = new byte[length];
+            var result = GC.AllocateUninitializedArray<byte>((int)length);
             await CopyToAsync(result, 0, (int)length, what).ConfigureAwait(false);
             return result;
         }
@@ -263,7 +263,7 @@ public sealed partial class RdbReader
         var (compressed, ulen) = await ReadLzfHeaderAndDataAsync(what, offset).ConfigureAwait(false);
         try
         {
-            var output = new byte[ulen];
+            var output = GC.AllocateUninitializedArray<byte>(ulen);
             var error = Lzf.Decompress(compressed.Span, output);
             if (error is not null)
             {

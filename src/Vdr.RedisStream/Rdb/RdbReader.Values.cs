@@ -35,7 +35,7 @@ public sealed partial class RdbReader
         {
             if (value <= (ulong)maxPart)
             {
-                var bytes = new byte[value];
+                var bytes = GC.AllocateUninitializedArray<byte>((int)value);
                 await CopyToAsync(bytes, 0, (int)value, "string value").ConfigureAwait(false);
                 return (bytes, 0, null, 0);
             }
@@ -47,7 +47,7 @@ public sealed partial class RdbReader
         {
             case EncLzf:
                 var (compressed, ulen) = await ReadLzfHeaderAndDataAsync("string value", offset).ConfigureAwait(false);
-                var output = ulen <= maxPart ? new byte[ulen] : ArrayPool<byte>.Shared.Rent(ulen);
+                var output = ulen <= maxPart ? GC.AllocateUninitializedArray<byte>(ulen) : ArrayPool<byte>.Shared.Rent(ulen);
                 try
                 {
                     var error = Lzf.Decompress(compressed.Span, output.AsSpan(0, ulen));
@@ -107,7 +107,7 @@ public sealed partial class RdbReader
         while (remaining > 0)
         {
             var size = (int)Math.Min(remaining, maxPart);
-            var bytes = new byte[size];
+            var bytes = GC.AllocateUninitializedArray<byte>(size);
             await CopyToAsync(bytes, 0, size, "string value").ConfigureAwait(false);
             remaining -= size;
             yield return new RdbStringChunk(part++, remaining == 0, position, bytes);
@@ -132,7 +132,7 @@ public sealed partial class RdbReader
         }
 
         _valueElements = (long)count;
-        yield return MakeItemsChunk(isSet, chunk.Index, true, chunk.Take());
+        yield return MakeItemsChunk(isSet, chunk.Index, true, chunk.TakeLast());
     }
 
     private static RdbRecord MakeItemsChunk(bool isSet, int index, bool isLast, List<byte[]> items) =>
@@ -157,7 +157,7 @@ public sealed partial class RdbReader
         }
 
         _valueElements = (long)count;
-        yield return new RdbSortedSetChunk(chunk.Index, true, chunk.Take());
+        yield return new RdbSortedSetChunk(chunk.Index, true, chunk.TakeLast());
     }
 
     /// <summary>A double in the old string form: 1-byte length, ASCII; 253 = nan, 254 = +inf, 255 = -inf.</summary>
@@ -230,7 +230,7 @@ public sealed partial class RdbReader
         }
 
         _valueElements = (long)count;
-        yield return new RdbHashChunk(chunk.Index, true, chunk.Take());
+        yield return new RdbHashChunk(chunk.Index, true, chunk.TakeLast());
     }
 
     /// <summary>EB_EXPIRE_TIME_MAX: hash field expiries are 48-bit.</summary>

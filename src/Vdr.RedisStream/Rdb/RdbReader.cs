@@ -61,12 +61,12 @@ public sealed partial class RdbReader : IAsyncDisposable
     }
 
     /// <summary>Moves to the next record; false once the EOF opcode and checksum have been read.</summary>
-    public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
+    public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_finished)
         {
-            return false;
+            return new ValueTask<bool>(false);
         }
 
         if (_faulted)
@@ -76,18 +76,43 @@ public sealed partial class RdbReader : IAsyncDisposable
 
         _cancellationToken = cancellationToken;
         _records ??= ReadRecordsAsync().GetAsyncEnumerator(CancellationToken.None);
+        ValueTask<bool> next;
         try
         {
-            if (await _records.MoveNextAsync().ConfigureAwait(false))
+            next = _records.MoveNextAsync();
+            if (next.IsCompletedSuccessfully)
             {
-                _current = _records.Current;
-                return true;
+                return new ValueTask<bool>(Advanced(next.Result));
             }
         }
         catch
         {
             _faulted = true;
             throw;
+        }
+
+        return AwaitNextAsync(next);
+    }
+
+    private async ValueTask<bool> AwaitNextAsync(ValueTask<bool> next)
+    {
+        try
+        {
+            return Advanced(await next.ConfigureAwait(false));
+        }
+        catch
+        {
+            _faulted = true;
+            throw;
+        }
+    }
+
+    private bool Advanced(bool moved)
+    {
+        if (moved)
+        {
+            _current = _records!.Current;
+            return true;
         }
 
         _finished = true;
