@@ -12,6 +12,8 @@ public static class Program
         var root = new RootCommand("vdr-cdc: Redis to Kafka change data capture over PSYNC, exactly once.");
         root.Subcommands.Add(Commands.RdbCommand.Create());
         root.Subcommands.Add(Commands.ReplicateCommand.Create());
+        root.Subcommands.Add(Commands.RunCommand.Create());
+        root.Subcommands.Add(Commands.TailCommand.Create());
         return root;
     }
 }
