@@ -56,8 +56,12 @@ public sealed class RedisReplicaOptions
     /// <summary>Bytes held in memory by the socket drain before it spills to the file.</summary>
     public long SpoolMemoryBytes { get; set; } = 32L * 1024 * 1024;
 
-    /// <summary>Messages decoded ahead of the consumer (the spool holds the rest as raw bytes).</summary>
-    public int MessageBufferCapacity { get; set; } = 1024;
+    /// <summary>
+    /// Messages decoded ahead of the consumer (the spool holds the rest as raw bytes). A snapshot chunk holds up
+    /// to <see cref="RdbReaderOptions.MaxChunkBytes"/>, so decoded memory is bounded by about this times that
+    /// (64 MiB with the defaults), whatever the dataset size.
+    /// </summary>
+    public int MessageBufferCapacity { get; set; } = 64;
 
     /// <summary>Sentinel endpoints ("host:port"). When set with <see cref="SentinelMasterName"/>, the primary is asked from them on every (re)connect.</summary>
     public IList<string> Sentinels { get; } = [];
