@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Vdr.Cdc;
+using Vdr.Cdc.Events.V1;
+using Vdr.Cdc.Kafka;
+using Vdr.Testing;
+
+namespace Vdr.Bench;
+
+/// <summary>
+/// <c>snapshot-kafka [keys] [streamSeconds]</c>: (1) full sync of a mixed dataset (strings, hashes, lists, sets,
+/// sorted sets) into the librdkafka mock cluster through the connector, against a native
+/// <c>redis-server --replicaof</c> diskless full sync of the same data in the same run; (2) streaming under
+/// <c>redis-benchmark -P 16</c> load: events/s and end-to-end lag (write on the primary → committed in Kafka),
+/// median and p99, for three batch settings.
+/// </summary>
+public sealed class SnapshotKafkaBenchmark : IBenchmark
+{
+    public string Name => "snapshot-kafka";
+
+    public string Description => "Connector full sync and streaming into mock Kafka vs native replica sync";
+
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var keys = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
+        var streamSeconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+        await using var primary = await RedisServerProcess.StartAsync(["--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0", "--repl-backlog-size", "256mb", "--client-output-buffer-limit", "replica 0 0 0"], cancellationToken: cancellationToken);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(primary.EndPoint + ",allowAdmin=true,syncTimeout=60000");
+        Console.WriteLine($"loading {keys:N0} mixed keys...");
+        await LoadAsync(connection.GetDatabase(), keys);
+        var server = connection.GetServer(primary.EndPoint);
+        await server.ExecuteAsync("SAVE");
+        var rdbBytes = new FileInfo(primary.RdbPath).Length;
+        Console.WriteLine($"dataset: {keys:N0} keys, RDB {rdbBytes / 1e6:F1} MB");
+
+        var native = await NativeSyncAsync(primary, keys, cancellationToken);
+        Console.WriteLine($"native replica diskless sync: {native.TotalSeconds:F2} s, {keys / native.TotalSeconds:N0} keys/s, {rdbBytes / 1e6 / native.TotalSeconds:F1} MB/s");
+
+        using var kafka = MockKafkaCluster.Start();
+        Console.WriteLine("Kafka: " + kafka.Description);
+        var prefix = "bench" + Guid.NewGuid().ToString("N")[..6];
+        kafka.CreateTopic(prefix + ".progress", 1);
+        var ours = await ConnectorSyncAsync(primary, kafka, prefix, keys, cancellationToken);
+        Console.WriteLine($"connector full sync to Kafka: {ours.TotalSeconds:F2} s, {keys / ours.TotalSeconds:N0} keys/s, {rdbBytes / 1e6 / ours.TotalSeconds:F1} MB/s (ratio vs native {native.TotalSeconds / ours.TotalSeconds:F2})");
+
+        Console.WriteLine();
+        Console.WriteLine("| batch (max events / max delay) | events/s | lag p50 ms | lag p99 ms |");
+        Console.WriteLine("| --- | --- | --- | --- |");
+        foreach (var (maxEvents, delayMs) in new[] { (1_000, 10), (10_000, 100), (50_000, 500) })
+        {
+            var (rate, p50, p99) = await StreamAsync(primary, connection, kafka, prefix, maxEvents, TimeSpan.FromMilliseconds(delayMs), streamSeconds, cancellationToken);
+            Console.WriteLine($"| {maxEvents:N0} / {delayMs} ms | {rate:N0} | {p50:F1} | {p99:F1} |");
+        }
+
+        return 0;
+    }
+
+    private static async Task LoadAsync(IDatabase db, int keys)
+    {
+        const int Batch = 5_000;
+        for (var start = 0; start < keys; start += Batch)
+        {
+            var tasks = new List<Task>(Batch);
+            for (var i = start; i < Math.Min(keys, start + Batch); i++)
+            {
+                tasks.Add((i % 5) switch
+                {
+                    0 => db.HashSetAsync($"h:{i}", [new HashEntry("a", i), new HashEntry("b", "value-" + i)]),
+                    1 => db.ListRightPushAsync($"l:{i}", ["x", "y", "z"]),
+                    2 => db.SetAddAsync($"s:{i}", ["1", "2", "three"]),
+                    3 => db.SortedSetAddAsync($"z:{i}", [new SortedSetEntry("m1", 1), new SortedSetEntry("m2", 2.5)]),
+                    _ => db.StringSetAsync($"k:{i}", "value-" + i + "-0123456789abcdef"),
+                });
+            }
+
+            await Task.WhenAll(tasks);
+        }
+    }
+
+    private static async Task<TimeSpan> NativeSyncAsync(RedisServerProcess primary, int keys, CancellationToken cancellationToken)
+    {
+        await using var replica = await RedisServerProcess.StartAsync(["--repl-diskless-load", "on-empty-db"], cancellationToken: cancellationToken);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(replica.EndPoint + ",allowAdmin=true");
+        var server = connection.GetServer(replica.EndPoint);
+        var watch = Stopwatch.StartNew();
+        await server.ExecuteAsync("REPLICAOF", primary.Host, primary.Port);
+        while (true)
+        {
+            var info = (await server.InfoAsync("replication")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
+            if (info.GetValueOrDefault("master_link_status") == "up" && info.GetValueOrDefault("master_sync_in_progress") == "0")
+            {
+                break;
+            }
+
+            await Task.Delay(5, cancellationToken);
+        }
+
+        watch.Stop();
+        var size = await server.DatabaseSizeAsync();
+        if (size != keys)
+        {
+            throw new InvalidOperationException($"the native replica has {size} keys, expected {keys}");
+        }
+
+        return watch.Elapsed;
+    }
+
+    private static CdcOptions Options(RedisServerProcess primary, MockKafkaCluster kafka, string prefix, int maxEvents, TimeSpan maxDelay) => new()
+    {
+        Name = prefix + "-connector",
+        Redis = new RedisSourceOptions { Url = $"redis://{primary.EndPoint}", AckInterval = TimeSpan.FromMilliseconds(100) },
+        Kafka = new KafkaOptions
+        {
+            BootstrapServers = kafka.BootstrapServers,
+            TopicPrefix = prefix,
+            TopicCreation = TopicCreation.BrokerAutoCreate,
+            Batch = new BatchOptions { MaxEvents = maxEvents, MaxDelay = maxDelay },
+            Producer = { ["linger.ms"] = "5", ["batch.num.messages"] = "10000", ["queue.buffering.max.messages"] = "1000000" },
+        },
+    };
+
+    private static async Task<TimeSpan> ConnectorSyncAsync(RedisServerProcess primary, MockKafkaCluster kafka, string prefix, int keys, CancellationToken cancellationToken)
+    {
+        var connector = new RedisCdcConnector(Microsoft.Extensions.Options.Options.Create(Options(primary, kafka, prefix, 50_000, TimeSpan.FromMilliseconds(500))));
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var done = new TaskCompletionSource<TimeSpan>();
+        var watch = Stopwatch.StartNew();
+        connector.Committed += p =>
+        {
+            if (p.Phase == Phase.Streaming)
+            {
+                done.TrySetResult(watch.Elapsed);
+            }
+        };
+        var run = connector.RunAsync(cts.Token);
+        var elapsed = await done.Task.WaitAsync(TimeSpan.FromMinutes(10), cancellationToken);
+        await cts.CancelAsync();
+        await run;
+        return elapsed;
+    }
+
+    private static async Task<(double Rate, double P50, double P99)> StreamAsync(RedisServerProcess primary, ConnectionMultiplexer connection, MockKafkaCluster kafka, string prefix, int maxEvents, TimeSpan maxDelay, int seconds, CancellationToken cancellationToken)
+    {
+        var connector = new RedisCdcConnector(Microsoft.Extensions.Options.Options.Create(Options(primary, kafka, prefix, maxEvents, maxDelay)));
+        var commits = new System.Collections.Concurrent.ConcurrentQueue<(long Offset, long At, ulong Events)>();
+        var ready = new TaskCompletionSource();
+        connector.Committed += p =>
+        {
+            commits.Enqueue((p.Offset, Stopwatch.GetTimestamp(), p.Events));
+            if (p.Phase == Phase.Streaming)
+            {
+                ready.TrySetResult();
+            }
+        };
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var run = connector.RunAsync(cts.Token);
+        await ready.Task.WaitAsync(TimeSpan.FromMinutes(10), cancellationToken);
+        var server = connection.GetServer(primary.EndPoint);
+        var db = connection.GetDatabase();
+
+        var load = Process.Start(new ProcessStartInfo(RedisBinaries.Benchmark, $"-h {primary.Host} -p {primary.Port} -P 16 -t set,lpush,incr,hset -r 100000 -n 100000000 -q")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var samples = new List<(long Offset, long WrittenAt)>();
+        var start = Stopwatch.GetTimestamp();
+        var startEvents = commits.LastOrDefault().Events;
+        while (Stopwatch.GetElapsedTime(start).TotalSeconds < seconds)
+        {
+            await db.StringSetAsync("lag:probe", Stopwatch.GetTimestamp());
+            var writtenAt = Stopwatch.GetTimestamp();
+            var offset = long.Parse((await server.InfoAsync("replication")).SelectMany(g => g).First(p => p.Key == "master_repl_offset").Value, CultureInfo.InvariantCulture);
+            samples.Add((offset, writtenAt));
+            await Task.Delay(20, cancellationToken);
+        }
+
+        load.Kill();
+        await load.WaitForExitAsync(cancellationToken);
+        var endOffset = long.Parse((await server.InfoAsync("replication")).SelectMany(g => g).First(p => p.Key == "master_repl_offset").Value, CultureInfo.InvariantCulture);
+        while (commits.LastOrDefault().Offset < endOffset)
+        {
+            await Task.Delay(10, cancellationToken);
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var events = commits.LastOrDefault().Events - startEvents;
+        await cts.CancelAsync();
+        await run;
+
+        var committed = commits.ToArray();
+        var lags = samples.Select(s =>
+        {
+            var commit = committed.First(c => c.Offset >= s.Offset);
+            return Stopwatch.GetElapsedTime(s.WrittenAt, commit.At).TotalMilliseconds;
+        }).Order().ToArray();
+        return (events / elapsed, lags[lags.Length / 2], lags[(int)(lags.Length * 0.99)]);
+    }
+}
