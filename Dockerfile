@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# The vdr-cdc service image: build with the .NET SDK, run on the ASP.NET Core runtime as a non-root user.
+# The vdr-cdc service image: build with the .NET SDK, run on the .NET runtime image as a non-root user.
 #   docker build -t vdr-cdc:dev .
 #   docker run --rm -p 9464:9464 -v vdr-cdc-spool:/var/lib/vdr-cdc/spool vdr-cdc:dev run --config /config/vdr-cdc.json
 # .ci/checks.sh verifies what can be verified without a Docker engine: every COPY source below exists and the
@@ -25,9 +25,11 @@ RUN dotnet publish src/Vdr.Cdc.Host/Vdr.Cdc.Host.csproj -c Release --no-restore 
 # The spool directory exists in the image, owned by the app user, so a volume mounted there starts writable.
 RUN mkdir -p /rootfs/var/lib/vdr-cdc/spool
 
-# Runtime: aspnet, not runtime, because the management endpoint (/healthz/live, /healthz/ready, /metrics) is an
-# ASP.NET Core minimal API (issue 5); the aspnet image is the runtime image plus the ASP.NET Core framework.
-FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS final
+# Runtime: the plain .NET runtime image, because src/Vdr.Cdc.Host uses Microsoft.Extensions.Hosting only (no
+# ASP.NET Core framework reference). When the host gains the ASP.NET Core management endpoint (/healthz/live,
+# /healthz/ready, /metrics; issue 5) this must become mcr.microsoft.com/dotnet/aspnet:10.0:
+# DockerfileTests.Stages_BuildOnTheSdkAndRunOnTheMatchingRuntime fails until it does.
+FROM mcr.microsoft.com/dotnet/runtime:10.0 AS final
 WORKDIR /app
 COPY --from=build /app ./
 COPY --from=build --chown=1654:1654 /rootfs/var/lib/vdr-cdc /var/lib/vdr-cdc

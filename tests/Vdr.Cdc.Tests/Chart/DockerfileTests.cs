@@ -121,6 +121,21 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
+    public void Cli_AcceptsTheImageCommandAndTheChartArguments()
+    {
+        // The image runs `vdr-cdc run`; the chart runs `vdr-cdc run --config <file>` (templates/deployment.yaml).
+        var deployment = RepositoryFiles.ReadChartFile("templates/deployment.yaml");
+        Assert.Contains("- run\n            - --config\n            - {{ include \"vdr-cdc.configFile\" . }}", deployment, StringComparison.Ordinal);
+
+        foreach (string[] args in new[] { JsonArgs(FinalStage().Single(i => i.Keyword == "CMD")), ["run", "--config", "/etc/vdr-cdc/vdr-cdc.json"] })
+        {
+            var parsed = Host.Program.CreateRootCommand().Parse(args);
+            Assert.True(parsed.Errors.Count == 0, $"vdr-cdc {string.Join(' ', args)}: {string.Join("; ", parsed.Errors.Select(e => e.Message))}");
+            Assert.Equal("run", parsed.CommandResult.Command.Name);
+        }
+    }
+
+    [Fact]
     public void DockerIgnore_KeepsBuildOutputOutAndTheSourcesIn()
     {
         var patterns = File.ReadAllLines(InRepo(".dockerignore"))
