@@ -56,7 +56,7 @@ public sealed partial class RdbReader : IAsyncDisposable
     public static RdbReader FromFile(string path, RdbReaderOptions? options = null)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        var pipe = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 256 * 1024, minimumReadSize: 64 * 1024, leaveOpen: false));
+        var pipe = PipeReader.Create(new SynchronousFileStream(stream), new StreamPipeReaderOptions(bufferSize: 256 * 1024, minimumReadSize: 64 * 1024, leaveOpen: false));
         return new RdbReader(pipe, options, ownsInput: true);
     }
 
