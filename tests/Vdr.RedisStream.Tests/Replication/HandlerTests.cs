@@ -81,6 +81,40 @@ public class HandlerTests
         Assert.Contains(services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(ReplicationHostedService));
     }
 
+    [Fact]
+    public async Task AddRedisReplica_InARealHost_HandlerGetsSnapshotAndCommandsUntilTheHostStops()
+    {
+        await using var primary = await RedisServerProcess.StartAsync(["--repl-diskless-sync-delay", "0"]);
+        await using var redis = await RawRedis.ConnectAsync(primary.Port);
+        await redis.CallAsync("SET", "before", "1");
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddRedisReplica<RecordingHandler>(o =>
+        {
+            o.Url = $"redis://127.0.0.1:{primary.Port}";
+            o.AckInterval = TimeSpan.FromMilliseconds(200);
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+        var handler = host.Services.GetRequiredService<RecordingHandler>();
+        var runner = host.Services.GetRequiredService<ReplicationRunner>();
+        await WaitAsync(() => handler.Events.Contains("streaming-start:full"));
+        for (var i = 0; i < 10; i++)
+        {
+            await redis.CallAsync("INCR", "n");
+        }
+
+        var offset = await redis.MasterOffsetAsync();
+        await WaitAsync(() => runner.Client.ProcessedPosition?.Offset == offset);
+        Assert.Equal(10, handler.Commands);
+
+        await host.StopAsync();
+        var events = handler.Events;
+        Assert.Equal("init:null", events[0]);
+        Assert.Contains("snapshot:RdbKeyStart", events);
+        Assert.Equal("destroy:", events[^1]);
+        Assert.Equal(ReplicationState.Stopped, runner.Client.State);
+    }
+
     private static async Task WaitAsync(Func<bool> condition, int timeoutMs = 10_000)
     {
         var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
