@@ -12,6 +12,13 @@ if ! command -v redis-server >/dev/null 2>&1; then
 fi
 # The Debian package starts a system service on 6379; tests use their own ports, so it is left alone.
 
+if [ -n "${VDR_TEST_KAFKA:-}" ]; then
+  echo "Kafka for this run: external cluster at $VDR_TEST_KAFKA (VDR_TEST_KAFKA); exactly-once asserted with read_committed"
+else
+  echo "Kafka for this run: librdkafka's in-process mock cluster (set VDR_TEST_KAFKA=host:port to use a real broker)"
+fi
+echo "Redis for this run: $(redis-server --version | head -1)"
+
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 
