@@ -8,7 +8,11 @@ namespace Vdr.Cdc.Host.Output;
 /// <summary>The value encodings: strings in parts, collections, buffered sorted sets, streams.</summary>
 public sealed partial class KeyJsonWriter
 {
+    private const int ZSetMembersInMemory = 65536;
     private readonly List<RdbScoredMember> _zsetMembers = [];
+    private ScoredMemberStack? _zsetStack;
+    private bool _zsetDescending = true;
+    private bool _zsetLastIsOnStack;
     private readonly ArrayBufferWriter<byte> _entriesBuffer = new(1 << 16);
     private readonly Utf8JsonWriter _entriesJson;
     private readonly Decoder _utf8Validator = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetDecoder();
@@ -17,6 +21,8 @@ public sealed partial class KeyJsonWriter
     private bool _stringSpillActive;
     private bool _stringIsUtf8;
     private bool _entriesStarted;
+
+    private ScoredMemberStack ZSetStack => _zsetStack ??= new ScoredMemberStack(_options.SpillDirectory);
 
     private SpillBuffer Spill => _spill ??= new SpillBuffer(_options.SpillThresholdBytes, _options.SpillDirectory);
 
@@ -134,7 +140,27 @@ public sealed partial class KeyJsonWriter
         {
             foreach (var member in members)
             {
+                if (_zsetMembers.Count > 0 && CompareRank(_zsetMembers[^1], member) < 0)
+                {
+                    _zsetDescending = false;
+                }
+
                 _zsetMembers.Add(member);
+            }
+
+            // Highest first so far (Redis 5+ skiplists): move what we hold to the file stack; rank order is then
+            // the stack read from the top, so a huge sorted set costs no memory.
+            if (_zsetDescending && _zsetMembers.Count >= ZSetMembersInMemory)
+            {
+                var last = _zsetMembers[^1];
+                for (var i = _zsetLastIsOnStack ? 1 : 0; i < _zsetMembers.Count; i++)
+                {
+                    ZSetStack.Push(_zsetMembers[i]);
+                }
+
+                _zsetMembers.Clear();
+                _zsetMembers.Add(last);
+                _zsetLastIsOnStack = true;
             }
 
             return;
@@ -148,12 +174,20 @@ public sealed partial class KeyJsonWriter
 
     private void WriteBufferedZSet()
     {
-        // Rank order as ZRANGE gives it: by score, then by member bytes (memcmp, shorter first on a common prefix).
-        _zsetMembers.Sort(static (a, b) =>
+        if (_zsetLastIsOnStack)
         {
-            var byScore = a.Score.CompareTo(b.Score);
-            return byScore != 0 ? byScore : a.Member.AsSpan().SequenceCompareTo(b.Member);
-        });
+            // the first in-memory member is the copy kept only for the order check
+            _zsetMembers.RemoveAt(0);
+        }
+
+        var stacked = _zsetStack is { Count: > 0 };
+        if (stacked && !_zsetDescending)
+        {
+            // Not written highest first after all (a Redis 4 file): take it all back and sort.
+            _zsetStack!.PopAll(_zsetMembers.Add);
+        }
+
+        _zsetMembers.Sort(CompareRank);
         _json.WritePropertyName("value"u8);
         _json.WriteStartArray();
         foreach (var member in _zsetMembers)
@@ -162,8 +196,20 @@ public sealed partial class KeyJsonWriter
             DrainIfFull();
         }
 
+        _zsetStack?.PopAll(member =>
+        {
+            WriteScoredMember(_json, member);
+            DrainIfFull();
+        });
         _json.WriteEndArray();
         _zsetMembers.Clear();
+    }
+
+    /// <summary>Rank order as ZRANGE gives it: by score, then by member bytes (memcmp, shorter first on a common prefix).</summary>
+    private static int CompareRank(RdbScoredMember a, RdbScoredMember b)
+    {
+        var byScore = a.Score.CompareTo(b.Score);
+        return byScore != 0 ? byScore : a.Member.AsSpan().SequenceCompareTo(b.Member);
     }
 
     private static void WriteScoredMember(Utf8JsonWriter json, RdbScoredMember member)

@@ -15,9 +15,10 @@ namespace Vdr.Cdc.Host.Output;
 /// <c>expire_at_ms</c> only when the key has a TTL; see <see cref="JsonBytes"/> for <c>&lt;bstr&gt;</c> and scores.
 /// </para>
 /// <para>
-/// Memory: values are streamed, except sorted sets stored in the skiplist encodings (RDB types 3 and 5), which
-/// Redis writes highest score first and which are therefore held whole to be printed in rank order; stream entries
-/// and multi-part strings are held in a <see cref="SpillBuffer"/> (memory, then a temporary file).
+/// Memory: values are streamed. Sorted sets in the skiplist encodings (RDB types 3 and 5) come highest score first
+/// from Redis 5+: they go through a <see cref="ScoredMemberStack"/> (a file read back from the end) to be printed
+/// in rank order; only an unordered one (Redis 4 and older) is sorted in memory. Stream entries and multi-part
+/// strings are held in a <see cref="SpillBuffer"/> (memory, then a temporary file).
 /// </para>
 /// Not thread-safe. Writes to the stream synchronously.
 /// </summary>
@@ -174,6 +175,7 @@ public sealed partial class KeyJsonWriter : IDisposable
         _json.Dispose();
         _entriesJson.Dispose();
         _spill?.Dispose();
+        _zsetStack?.Dispose();
     }
 
     private void StartKey(RdbKeyStart start)
@@ -252,6 +254,9 @@ public sealed partial class KeyJsonWriter : IDisposable
         _key = null;
         _valueWritten = false;
         _zsetMembers.Clear();
+        _zsetStack?.Clear();
+        _zsetDescending = true;
+        _zsetLastIsOnStack = false;
         _stringSpillActive = false;
         _spill?.Clear();
         _entriesStarted = false;

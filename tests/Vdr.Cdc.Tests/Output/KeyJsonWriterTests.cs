@@ -87,6 +87,43 @@ public class KeyJsonWriterTests
         Assert.Equal("{\"db\":3,\"key\":\"k\",\"type\":\"zset\",\"value\":[[\"m\",\"-inf\"],[\"a\",1],[\"ab\",1],[\"b\",1],[\"z\",3]]}\n", text);
     }
 
+    [Theory]
+    [InlineData(200_000, -1)]       // Redis 5+: highest first, streamed back through the file stack
+    [InlineData(150_000, 100_000)]  // highest first until one member breaks the order after members went to the file
+    [InlineData(70_000, 3)]         // breaks early: sorted in memory
+    public void Write_BigSkiplistZSet_RankOrderEveryMemberOnce(int count, int breakAt)
+    {
+        var members = new List<RdbScoredMember>(count);
+        for (var i = count - 1; i >= 0; i--)
+        {
+            members.Add(new(Encoding.ASCII.GetBytes("m" + i.ToString("D7", System.Globalization.CultureInfo.InvariantCulture)), i / 2));
+        }
+
+        if (breakAt >= 0)
+        {
+            (members[breakAt], members[^1]) = (members[^1], members[breakAt]);
+        }
+
+        var records = new List<RdbRecord> { Start(RdbValueType.SortedSet, RdbEncoding.ZSet2) };
+        for (var offset = 0; offset < count; offset += 4096)
+        {
+            var chunk = members.GetRange(offset, Math.Min(4096, count - offset));
+            records.Add(new RdbSortedSetChunk(offset / 4096, offset + chunk.Count == count, chunk));
+        }
+
+        records.Add(End(count));
+        using var line = JsonDocument.Parse(Render(null, [.. records]));
+        var value = line.RootElement.GetProperty("value");
+        Assert.Equal(count, value.GetArrayLength());
+        var i2 = 0;
+        foreach (var pair in value.EnumerateArray())
+        {
+            Assert.Equal("m" + i2.ToString("D7", System.Globalization.CultureInfo.InvariantCulture), pair[0].GetString());
+            Assert.Equal(i2 / 2, pair[1].GetDouble());
+            i2++;
+        }
+    }
+
     [Fact]
     public void Write_Stream_FieldsInContractOrder()
     {
