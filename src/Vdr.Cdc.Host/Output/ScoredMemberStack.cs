@@ -12,6 +12,8 @@ namespace Vdr.Cdc.Host.Output;
 /// </summary>
 public sealed class ScoredMemberStack : IDisposable
 {
+    private const int TrailerSize = 12;
+    private const int BlockSize = 1 << 20;
     private readonly string? _directory;
     private FileStream? _file;
 
@@ -24,7 +26,7 @@ public sealed class ScoredMemberStack : IDisposable
         _file ??= new FileStream(
             Path.Combine(_directory ?? Path.GetTempPath(), "vdr-cdc-zset-" + Guid.NewGuid().ToString("N") + ".tmp"),
             FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
-        Span<byte> trailer = stackalloc byte[12];
+        Span<byte> trailer = stackalloc byte[TrailerSize];
         BinaryPrimitives.WriteDoubleLittleEndian(trailer, member.Score);
         BinaryPrimitives.WriteInt32LittleEndian(trailer[8..], member.Member.Length);
         _file.Write(member.Member);
@@ -42,19 +44,31 @@ public sealed class ScoredMemberStack : IDisposable
         }
 
         _file.Flush();
-        SafeFileHandle handle = _file.SafeFileHandle;
+        var handle = _file.SafeFileHandle;
+        var window = new byte[BlockSize];
+        long windowStart = 0, windowEnd = 0;
         var end = _file.Length;
-        Span<byte> trailer = stackalloc byte[12];
         while (end > 0)
         {
-            RandomAccess.Read(handle, trailer, end - 12);
+            if (end - TrailerSize < windowStart || end > windowEnd)
+            {
+                windowStart = Math.Max(0, end - BlockSize);
+                windowEnd = end;
+                ReadExactly(handle, window.AsSpan(0, (int)(windowEnd - windowStart)), windowStart);
+            }
+
+            var trailer = window.AsSpan((int)(end - TrailerSize - windowStart), TrailerSize);
             var score = BinaryPrimitives.ReadDoubleLittleEndian(trailer);
             var length = BinaryPrimitives.ReadInt32LittleEndian(trailer[8..]);
-            var start = end - 12 - length;
+            var start = end - TrailerSize - length;
             var member = new byte[length];
-            if (length > 0 && RandomAccess.Read(handle, member, start) != length)
+            if (start >= windowStart)
             {
-                throw new IOException("The sorted set spill file is shorter than what was written to it.");
+                window.AsSpan((int)(start - windowStart), length).CopyTo(member);
+            }
+            else
+            {
+                ReadExactly(handle, member, start);
             }
 
             consume(new RdbScoredMember(member, score));
@@ -62,6 +76,21 @@ public sealed class ScoredMemberStack : IDisposable
         }
 
         Clear();
+    }
+
+    private static void ReadExactly(SafeFileHandle handle, Span<byte> destination, long offset)
+    {
+        while (!destination.IsEmpty)
+        {
+            var read = RandomAccess.Read(handle, destination, offset);
+            if (read == 0)
+            {
+                throw new IOException("The sorted set spill file is shorter than what was written to it.");
+            }
+
+            destination = destination[read..];
+            offset += read;
+        }
     }
 
     public void Clear()
