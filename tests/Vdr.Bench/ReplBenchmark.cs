@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Vdr.RedisStream.Replication;
+using Vdr.RedisStream.Tests.Replication;
 using Vdr.Testing;
 
 namespace Vdr.Bench;
@@ -45,8 +46,8 @@ public sealed class ReplBenchmark : IBenchmark
     {
         await using var primary = await RedisServerProcess.StartAsync(["--repl-diskless-sync-delay", "0", "--repl-backlog-size", "64mb"], cancellationToken: cancellationToken);
         await using var native = await RedisServerProcess.StartAsync(["--replicaof", "127.0.0.1", primary.Port.ToString(CultureInfo.InvariantCulture)], cancellationToken: cancellationToken);
-        await using var primaryClient = await ReplBenchRedis.ConnectAsync(primary.Port);
-        await using var nativeClient = await ReplBenchRedis.ConnectAsync(native.Port);
+        await using var primaryClient = await RawRedis.ConnectAsync(primary.Port);
+        await using var nativeClient = await RawRedis.ConnectAsync(native.Port);
         await WaitAsync(async () => await nativeClient.InfoAsync("master_link_status") == "up", cancellationToken);
 
         await using var ours = new RedisReplicationClient(new RedisReplicaOptions { Url = $"redis://127.0.0.1:{primary.Port}" });
@@ -99,16 +100,16 @@ public sealed class ReplBenchmark : IBenchmark
         {
             // ours is read right after the primary (in-process, no round trip), the native replica one INFO round
             // trip later: if anything, this favours the native replica
-            var p = await primaryClient.InfoLongAsync("master_repl_offset");
+            var p = await primaryClient.InfoInt64Async("master_repl_offset");
             var o = ours.Position?.Offset ?? 0;
-            var n = await nativeClient.InfoLongAsync("slave_repl_offset");
+            var n = await nativeClient.InfoInt64Async("slave_repl_offset");
             oursLag.Add(Math.Max(0, p - o));
             nativeLag.Add(Math.Max(0, p - n));
             await Task.Delay(100, cancellationToken);
         }
 
         var loadSeconds = stopwatch.Elapsed.TotalSeconds;
-        var finalOffset = await primaryClient.InfoLongAsync("master_repl_offset");
+        var finalOffset = await primaryClient.InfoInt64Async("master_repl_offset");
         var caughtUp = Stopwatch.StartNew();
         while ((ours.Position?.Offset ?? 0) < finalOffset && caughtUp.Elapsed < TimeSpan.FromSeconds(60))
         {
@@ -116,7 +117,7 @@ public sealed class ReplBenchmark : IBenchmark
         }
 
         var drainSeconds = caughtUp.Elapsed.TotalSeconds;
-        await WaitAsync(async () => await nativeClient.InfoLongAsync("slave_repl_offset") >= finalOffset, cancellationToken);
+        await WaitAsync(async () => await nativeClient.InfoInt64Async("slave_repl_offset") >= finalOffset, cancellationToken);
         var total = stopwatch.Elapsed.TotalSeconds;
         foreach (var line in (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -138,7 +139,7 @@ public sealed class ReplBenchmark : IBenchmark
     private static async Task FullSyncAsync(int keys, int runs, CancellationToken cancellationToken)
     {
         await using var primary = await RedisServerProcess.StartAsync(["--enable-debug-command", "yes", "--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"], cancellationToken: cancellationToken);
-        await using (var client = await ReplBenchRedis.ConnectAsync(primary.Port))
+        await using (var client = await RawRedis.ConnectAsync(primary.Port))
         {
             await client.CallAsync("DEBUG", "POPULATE", keys.ToString(CultureInfo.InvariantCulture), "key", "100");
             await client.CallAsync("EVAL", "for i=1,200000 do redis.call('RPUSH', 'biglist', i) end for i=1,100000 do redis.call('HSET', 'bighash', 'f'..i, i) redis.call('ZADD', 'bigzset', i, 'm'..i) redis.call('SADD', 'bigset', 'm'..i) end", "0");
@@ -163,7 +164,7 @@ public sealed class ReplBenchmark : IBenchmark
     {
         var stopwatch = Stopwatch.StartNew();
         await using var native = await RedisServerProcess.StartAsync(["--replicaof", "127.0.0.1", primaryPort.ToString(CultureInfo.InvariantCulture)], cancellationToken: cancellationToken);
-        await using var client = await ReplBenchRedis.ConnectAsync(native.Port);
+        await using var client = await RawRedis.ConnectAsync(native.Port);
         await WaitAsync(async () => await client.InfoAsync("master_link_status") == "up", cancellationToken, pollMs: 5);
         return stopwatch.Elapsed.TotalSeconds;
     }

@@ -56,7 +56,10 @@ internal sealed class RawRedis : IAsyncDisposable
         throw new InvalidOperationException($"INFO {section} has no {field}:\n{info}");
     }
 
-    public async Task<long> MasterOffsetAsync() => long.Parse(await InfoAsync("master_repl_offset"), CultureInfo.InvariantCulture);
+    public async Task<long> InfoInt64Async(string field, string section = "replication") =>
+        long.Parse(await InfoAsync(field, section), CultureInfo.InvariantCulture);
+
+    public Task<long> MasterOffsetAsync() => InfoInt64Async("master_repl_offset");
 
     public async Task<object?> ReadReplyAsync()
     {
