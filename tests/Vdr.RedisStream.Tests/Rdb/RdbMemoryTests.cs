@@ -6,6 +6,7 @@ using Vdr.RedisStream.Tests.Rdb.Support;
 
 namespace Vdr.RedisStream.Tests.Rdb;
 
+[Collection(MemoryMeasurementCollection.Name)]
 public class RdbMemoryTests
 {
     [Fact]
