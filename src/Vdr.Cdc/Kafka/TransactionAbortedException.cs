@@ -6,6 +6,11 @@ namespace Vdr.Cdc.Kafka;
 /// </summary>
 public sealed class TransactionAbortedException : Exception
 {
+    public TransactionAbortedException(string message)
+        : base(message)
+    {
+    }
+
     public TransactionAbortedException(string message, Exception innerException)
         : base(message, innerException)
     {
