@@ -14,6 +14,7 @@ public static class Program
         root.Subcommands.Add(Commands.ReplicateCommand.Create());
         root.Subcommands.Add(Commands.RunCommand.Create());
         root.Subcommands.Add(Commands.TailCommand.Create());
+        root.Subcommands.Add(Commands.MockKafkaCommand.Create());
         return root;
     }
 }

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Vdr.Cdc.Kafka;
 using Vdr.Testing;
 using Xunit.Abstractions;
 

@@ -2,10 +2,10 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
 
-namespace Vdr.Testing;
+namespace Vdr.Cdc.Kafka;
 
 /// <summary>
-/// librdkafka's built-in mock Kafka cluster (<c>rd_kafka_mock_cluster_new</c>), held open by a private producer for as
+/// librdkafka's built-in mock Kafka cluster (<c>rd_kafka_mock_cluster_new</c>; used by the demo and the tests), held open by a private producer for as
 /// long as this object lives. Other clients (producers, consumers, the CLI) connect to it through
 /// <see cref="BootstrapServers"/>. Topics are auto-created with 4 partitions on first use; <see cref="CreateTopic"/>
 /// creates one with a chosen partition count through librdkafka's exported mock API (the admin API times out
