@@ -12,6 +12,7 @@ WORKDIR /source
 # the projects it references), so this layer is reused until a package or a project reference changes.
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/Vdr.RedisStream/Vdr.RedisStream.csproj src/Vdr.RedisStream/
+COPY src/Vdr.Cdc.Events/Vdr.Cdc.Events.csproj src/Vdr.Cdc.Events/
 COPY src/Vdr.Cdc/Vdr.Cdc.csproj src/Vdr.Cdc/
 COPY src/Vdr.Cdc.Host/Vdr.Cdc.Host.csproj src/Vdr.Cdc.Host/
 RUN dotnet restore src/Vdr.Cdc.Host/Vdr.Cdc.Host.csproj
