@@ -15,6 +15,7 @@ public static class Program
         root.Subcommands.Add(Commands.RunCommand.Create());
         root.Subcommands.Add(Commands.TailCommand.Create());
         root.Subcommands.Add(Commands.MockKafkaCommand.Create());
+        root.Subcommands.Add(Commands.DemoCommand.Create());
         return root;
     }
 }
