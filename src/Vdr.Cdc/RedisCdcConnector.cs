@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Vdr.Cdc.Configuration;
 using Vdr.Cdc.Events;
 using Vdr.Cdc.Events.V1;
 using Vdr.Cdc.Kafka;
@@ -48,43 +49,16 @@ public sealed class RedisCdcConnector
         IEventSerializer serializer = registry is null ? ProtobufEventSerializer.Instance : registry;
         using var sink = new TransactionalSink(_options.Kafka, _options.Name, catalog, serializer, _loggerFactory.CreateLogger<TransactionalSink>());
         var replicaOptions = _options.Redis.ToReplicaOptions();
-        var pipeline = new CdcPipeline(_options, () => new RedisChangeSource(replicaOptions, _loggerFactory), sink, catalog, keyTable, _logger);
+        var filter = _options.Redis.Filter.IsEmpty ? null : new SourceFilter(_options.Redis.Filter, keyTable);
+        var pipeline = new CdcPipeline(_options, () => new RedisChangeSource(replicaOptions, _loggerFactory, filter), sink, catalog, keyTable, _logger);
         pipeline.Committed += p => Committed?.Invoke(p);
         Pipeline = pipeline;
         await pipeline.RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Checks the options a run cannot do without; throws with a message naming the key.</summary>
-    public static void Validate(CdcOptions options)
-    {
-        if (string.IsNullOrWhiteSpace(options.Name))
-        {
-            throw new CdcConfigurationException("Vdr:Cdc:Name is empty: the connector needs a stable name (its Kafka transactional.id).");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.Redis.Url))
-        {
-            throw new CdcConfigurationException("Vdr:Cdc:Redis:Url is empty: give the source, e.g. redis://host:6379.");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.Kafka.BootstrapServers))
-        {
-            throw new CdcConfigurationException("Vdr:Cdc:Kafka:BootstrapServers is empty: give host:port[,host:port].");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.Kafka.TopicPrefix))
-        {
-            throw new CdcConfigurationException("Vdr:Cdc:Kafka:TopicPrefix is empty.");
-        }
-
-        if (options.Kafka.Batch.MaxEvents < 1 || options.Kafka.Batch.MaxBytes < 1 || options.Kafka.Batch.MaxDelay <= TimeSpan.Zero)
-        {
-            throw new CdcConfigurationException("Vdr:Cdc:Kafka:Batch: MaxEvents, MaxBytes and MaxDelay must be positive.");
-        }
-
-        if (options.Kafka.Batch.MaxDelay >= options.Kafka.TransactionTimeout / 2)
-        {
-            throw new CdcConfigurationException("Vdr:Cdc:Kafka:Batch:MaxDelay must stay well inside Vdr:Cdc:Kafka:TransactionTimeout (at most half of it).");
-        }
-    }
+    /// <summary>
+    /// Validates the options with every rule (<see cref="CdcOptionsValidation"/>: attributes and cross-field rules);
+    /// throws <see cref="CdcConfigurationException"/> listing each problem with its full key.
+    /// </summary>
+    public static void Validate(CdcOptions options) => CdcOptionsValidation.ThrowIfInvalid(options);
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Vdr.Cdc.Configuration;
 
 namespace Vdr.Cdc.Host.Commands;
 
@@ -60,14 +61,14 @@ public static class RunCommand
         builder.Configuration.AddInMemoryCollection(EnvironmentOverrides());
         builder.Configuration.AddInMemoryCollection(overrides.ToDictionary(kv => CdcOptions.SectionName + ":" + kv.Key, kv => kv.Value));
         builder.Services.AddRedisCdc();
-        var options = builder.Configuration.GetSection(CdcOptions.SectionName).Get<CdcOptions>() ?? new CdcOptions();
-        try
+        var loaded = CdcConfigurationLoader.Load(builder.Configuration);
+        if (!loaded.IsValid)
         {
-            RedisCdcConnector.Validate(options);
-        }
-        catch (CdcConfigurationException e)
-        {
-            await stderr.WriteLineAsync($"vdr-cdc run: {e.Message}").ConfigureAwait(false);
+            foreach (var error in loaded.Errors)
+            {
+                await stderr.WriteLineAsync($"vdr-cdc run: {error}").ConfigureAwait(false);
+            }
+
             return 2;
         }
 

@@ -19,7 +19,7 @@ public sealed class KafkaTopicCatalog : IDisposable
     {
         _options = options;
         var config = new AdminClientConfig { BootstrapServers = options.BootstrapServers };
-        foreach (var (key, value) in options.Producer)
+        foreach (var (key, value) in options.ProducerSettings())
         {
             if (IsClientSetting(key))
             {

@@ -48,7 +48,7 @@ public sealed class TransactionalSink : IDisposable
             TransactionTimeoutMs = (int)options.TransactionTimeout.TotalMilliseconds,
             LingerMs = 5,
         };
-        foreach (var (key, value) in options.Producer)
+        foreach (var (key, value) in options.ProducerSettings())
         {
             config.Set(key, value);
         }

@@ -15,10 +15,10 @@ public static class CommandTableProvider
         {
             EndPoints = { url.EndPoint },
             User = options.Username ?? url.Username,
-            Password = options.Password ?? url.Password,
+            Password = options.ResolvePassword() ?? url.Password,
             Ssl = url.UseTls,
             AbortOnConnectFail = true,
-            ConnectTimeout = 10_000,
+            ConnectTimeout = (int)options.ConnectTimeout.TotalMilliseconds,
             ClientName = "vdr-cdc-keys",
         };
         if (options.TlsInsecure)

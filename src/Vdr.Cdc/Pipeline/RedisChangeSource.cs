@@ -8,9 +8,20 @@ namespace Vdr.Cdc.Pipeline;
 public sealed class RedisChangeSource : IChangeSource
 {
     private readonly RedisReplicationClient _client;
+    private readonly SourceFilter? _filter;
 
-    public RedisChangeSource(RedisReplicaOptions options, ILoggerFactory? loggerFactory = null)
+    /// <param name="options">The replication client's options.</param>
+    /// <param name="loggerFactory">Logs of the replication client.</param>
+    /// <param name="filter">Keys and commands to capture (null: everything); its command filter replaces <see cref="RedisReplicaOptions.CommandFilter"/>.</param>
+    public RedisChangeSource(RedisReplicaOptions options, ILoggerFactory? loggerFactory = null, SourceFilter? filter = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        if (filter is not null)
+        {
+            options.CommandFilter = filter.ToCommandFilter();
+        }
+
+        _filter = filter;
         _client = new RedisReplicationClient(options, loggerFactory);
     }
 
@@ -22,6 +33,11 @@ public sealed class RedisChangeSource : IChangeSource
         ReplicationPosition? start = from is { } f ? new ReplicationPosition(f.ReplicationId, f.Offset, f.Db) : null;
         await foreach (var message in _client.StartReplicationAsync(start, cancellationToken).ConfigureAwait(false))
         {
+            if (_filter is not null && message is SnapshotRecordMessage record && _filter.SkipsSnapshotRecord(record.Record))
+            {
+                continue;
+            }
+
             SourceMessage? converted = message switch
             {
                 FullResyncMessage m => new SourceMessage.FullResync(m.ReplicationId, m.Offset),

@@ -23,7 +23,7 @@ public static class ProgressReader
             EnablePartitionEof = true,
             AutoOffsetReset = AutoOffsetReset.Earliest,
         };
-        foreach (var (key, value) in options.Consumer)
+        foreach (var (key, value) in options.ConsumerSettings())
         {
             config.Set(key, value);
         }

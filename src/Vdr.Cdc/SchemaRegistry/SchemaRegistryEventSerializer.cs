@@ -27,10 +27,10 @@ public sealed class SchemaRegistryEventSerializer : IEventSerializer, IDisposabl
             Url = options.Url,
             RequestTimeoutMs = (int)options.RequestTimeout.TotalMilliseconds,
         };
-        if (!string.IsNullOrEmpty(options.BasicAuthUserInfo))
+        if (options.ResolveBasicAuthUserInfo() is { Length: > 0 } userInfo)
         {
             config.BasicAuthCredentialsSource = AuthCredentialsSource.UserInfo;
-            config.BasicAuthUserInfo = options.BasicAuthUserInfo;
+            config.BasicAuthUserInfo = userInfo;
         }
 
         _client = new CachedSchemaRegistryClient(config);
