@@ -26,11 +26,9 @@ RUN dotnet publish src/Vdr.Cdc.Host/Vdr.Cdc.Host.csproj -c Release --no-restore 
 # The spool directory exists in the image, owned by the app user, so a volume mounted there starts writable.
 RUN mkdir -p /rootfs/var/lib/vdr-cdc/spool
 
-# Runtime: the plain .NET runtime image, because src/Vdr.Cdc.Host uses Microsoft.Extensions.Hosting only (no
-# ASP.NET Core framework reference). When the host gains the ASP.NET Core management endpoint (/healthz/live,
-# /healthz/ready, /metrics; issue 5) this must become mcr.microsoft.com/dotnet/aspnet:10.0:
-# DockerfileTests.Stages_BuildOnTheSdkAndRunOnTheMatchingRuntime fails until it does.
-FROM mcr.microsoft.com/dotnet/runtime:10.0 AS final
+# Runtime: the ASP.NET Core runtime image, because the host serves the management endpoint (/healthz/live,
+# /healthz/ready, /metrics) with ASP.NET Core (Kestrel). DockerfileTests checks the image matches the framework.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS final
 WORKDIR /app
 COPY --from=build /app ./
 COPY --from=build --chown=1654:1654 /rootfs/var/lib/vdr-cdc /var/lib/vdr-cdc
@@ -41,6 +39,7 @@ USER 1654
 # The spool (Vdr:Cdc:Redis:SpoolDirectory) goes to the volume by default; environment variables override --config.
 ENV PATH="/app:${PATH}" \
     VDR_CDC__REDIS__SPOOLDIRECTORY=/var/lib/vdr-cdc/spool
+# The management endpoint (Vdr:Cdc:Management:Port, default 9464, on every interface: Vdr:Cdc:Management:BindAddress).
 EXPOSE 9464
 VOLUME ["/var/lib/vdr-cdc/spool"]
 ENTRYPOINT ["vdr-cdc"]

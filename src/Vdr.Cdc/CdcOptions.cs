@@ -40,4 +40,8 @@ public sealed class CdcOptions
 
     /// <summary>Console log format (levels: the standard <c>Logging:LogLevel</c> section).</summary>
     public LoggingOptions Logging { get; set; } = new();
+
+    /// <summary>Management endpoint (health, metrics) and lag measurement.</summary>
+    [ValidateObjectMembers]
+    public Diagnostics.ManagementOptions Management { get; set; } = new();
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Vdr.Cdc.Configuration;
+using Vdr.Cdc.Diagnostics;
 using Vdr.Cdc.Events;
 using Vdr.Cdc.Events.V1;
 using Vdr.Cdc.Kafka;
@@ -26,7 +27,11 @@ public sealed class RedisCdcConnector
         _options = options.Value;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<RedisCdcConnector>();
+        Telemetry = new CdcTelemetry(_options.Name);
     }
+
+    /// <summary>Live state for health checks, metrics and progress displays.</summary>
+    public CdcTelemetry Telemetry { get; }
 
     /// <summary>The running pipeline (null before <see cref="RunAsync"/> has built it).</summary>
     public CdcPipeline? Pipeline { get; private set; }
@@ -50,10 +55,31 @@ public sealed class RedisCdcConnector
         using var sink = new TransactionalSink(_options.Kafka, _options.Name, catalog, serializer, _loggerFactory.CreateLogger<TransactionalSink>());
         var replicaOptions = _options.Redis.ToReplicaOptions();
         var filter = _options.Redis.Filter.IsEmpty ? null : new SourceFilter(_options.Redis.Filter, keyTable);
-        var pipeline = new CdcPipeline(_options, () => new RedisChangeSource(replicaOptions, _loggerFactory, filter), sink, catalog, keyTable, _logger);
+        CdcPipeline? pipeline = null;
+        pipeline = new CdcPipeline(_options, () => ObserveSource(new RedisChangeSource(replicaOptions, _loggerFactory, filter), pipeline?.LastCommitted), sink, catalog, keyTable, _logger);
+        pipeline.Committed += Telemetry.OnCommitted;
         pipeline.Committed += p => Committed?.Invoke(p);
         Pipeline = pipeline;
-        await pipeline.RunAsync(cancellationToken).ConfigureAwait(false);
+        using var published = CdcMetrics.Register(Telemetry);
+        using var monitorStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var monitor = new ReplicationLagMonitor(_options, Telemetry, _logger).RunAsync(monitorStop.Token);
+        try
+        {
+            await pipeline.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await monitorStop.CancelAsync().ConfigureAwait(false);
+            await monitor.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Each new session's client feeds <see cref="Telemetry"/>; with the heartbeat on, its writes are watched for.</summary>
+    private IChangeSource ObserveSource(RedisChangeSource source, ProgressRecord? committed)
+    {
+        Telemetry.AttachClient(source.Client, committed);
+        var heartbeat = _options.Management.Heartbeat;
+        return heartbeat.Enabled ? new HeartbeatObservingSource(source, Telemetry, heartbeat.KeyFor(_options.Name)) : source;
     }
 
     /// <summary>

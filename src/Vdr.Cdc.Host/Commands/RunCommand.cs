@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Vdr.Cdc.Configuration;
+using Vdr.Cdc.Host.Management;
 
 namespace Vdr.Cdc.Host.Commands;
 
@@ -61,6 +62,7 @@ public static class RunCommand
         builder.Configuration.AddInMemoryCollection(EnvironmentOverrides());
         builder.Configuration.AddInMemoryCollection(overrides.ToDictionary(kv => CdcOptions.SectionName + ":" + kv.Key, kv => kv.Value));
         builder.Services.AddRedisCdc();
+        builder.Services.AddCdcManagement(stderr);
         var loaded = CdcConfigurationLoader.Load(builder.Configuration);
         if (!loaded.IsValid)
         {

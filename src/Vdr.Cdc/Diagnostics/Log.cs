@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Vdr.Cdc.Diagnostics;
 
-/// <summary>The connector's log messages (event ids 4000-4099: Kafka; 4100-4199: pipeline; 4200-4299: keys).</summary>
+/// <summary>The connector's log messages (event ids 4000-4099: Kafka; 4100-4199: pipeline; 4200-4299: keys; 4300-4399: telemetry).</summary>
 internal static partial class Log
 {
     [LoggerMessage(4000, LogLevel.Warning, "Kafka error {Code}: {Reason} (fatal: {IsFatal})")]
@@ -40,4 +40,16 @@ internal static partial class Log
 
     [LoggerMessage(4201, LogLevel.Warning, "Reading the server's command table failed ({Reason}); using the built-in key table")]
     public static partial void KeyTableFallback(ILogger logger, string reason);
+
+    [LoggerMessage(4300, LogLevel.Warning, "Lag metrics: {Operation} on {EndPoint} failed (retried quietly until it works): {Reason}")]
+    public static partial void LagPollFailed(ILogger logger, string operation, string endPoint, string reason);
+
+    [LoggerMessage(4301, LogLevel.Information, "Lag metrics: {Operation} on {EndPoint} works again")]
+    public static partial void LagPollRecovered(ILogger logger, string operation, string endPoint);
+
+    [LoggerMessage(4302, LogLevel.Information, "Heartbeat: writing key {Key} in db 0 every {IntervalSeconds} s to measure the end-to-end lag")]
+    public static partial void HeartbeatEnabled(ILogger logger, string key, double intervalSeconds);
+
+    [LoggerMessage(4303, LogLevel.Information, "Snapshot started: the primary reports {Keys} keys")]
+    public static partial void SnapshotExpectedKeys(ILogger logger, long keys);
 }

@@ -67,7 +67,7 @@ public sealed partial class CdcPipeline
             await _sink.WriteAsync(_records, cancellationToken).ConfigureAwait(false);
             foreach (var record in _records)
             {
-                CdcMetrics.Events.Add(1, new KeyValuePair<string, object?>("op", record.Event?.Op.ToString() ?? "Tombstone"));
+                CdcMetrics.Events.Add(1, new KeyValuePair<string, object?>("op", record.Event?.Op.ToString() ?? "Tombstone"), new KeyValuePair<string, object?>("topic", record.Topic));
             }
 
             MarkDirty(state);

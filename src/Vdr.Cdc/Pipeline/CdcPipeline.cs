@@ -243,7 +243,6 @@ public sealed partial class CdcPipeline
         await _sink.CommitAsync(progress, cancellationToken).ConfigureAwait(false);
         CdcMetrics.CommitLatency.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         CdcMetrics.TransactionsCommitted.Add(1);
-        CdcMetrics.SetCommittedOffset(position.Offset);
         LastCommitted = progress;
         Commits++;
         state.Dirty = false;

@@ -27,6 +27,9 @@ public sealed class RedisChangeSource : IChangeSource
 
     public string Server => _client.ConnectedEndpoint ?? _client.Url.EndPoint;
 
+    /// <summary>The replication client (state, snapshot progress, spool) for health and metrics.</summary>
+    public RedisReplicationClient Client => _client;
+
     public async IAsyncEnumerable<SourceMessage> StartAsync(SourcePosition? from, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var db = from?.Db ?? 0;

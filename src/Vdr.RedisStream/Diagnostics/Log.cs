@@ -23,8 +23,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Snapshot transfer started ({Mode})")]
     public static partial void SnapshotStarted(ILogger logger, string mode);
 
-    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Snapshot received: {Bytes} bytes, {Records} records in {ElapsedMs} ms")]
-    public static partial void SnapshotFinished(ILogger logger, long bytes, long records, long elapsedMs);
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Snapshot received: {Bytes} bytes, {Keys} keys, {Records} records in {ElapsedMs} ms ({KeysPerSecond} keys/s, {MegabytesPerSecond} MiB/s)")]
+    public static partial void SnapshotFinished(ILogger logger, long bytes, long keys, long records, long elapsedMs, double keysPerSecond, double megabytesPerSecond);
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Replication link lost: {Reason}; reconnecting in {DelayMs} ms (attempt {Attempt})")]
     public static partial void Reconnecting(ILogger logger, string reason, long delayMs, int attempt);

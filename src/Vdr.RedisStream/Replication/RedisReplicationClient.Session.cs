@@ -135,6 +135,7 @@ public sealed partial class RedisReplicationClient
             }
 
             _spool = null;
+            StopSnapshotProgress();
             Volatile.Write(ref _connectedEndpoint, null);
             connection.Abort();
             await input.CompleteAsync().ConfigureAwait(false);
@@ -187,8 +188,10 @@ public sealed partial class RedisReplicationClient
         Log.SnapshotStarted(_logger, header.IsDiskless ? "diskless" : $"disk, {header.Length} bytes");
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var payload = new RdbPayloadReader(input, header);
+        BeginSnapshotProgress(payload, header.IsDiskless ? -1 : header.Length);
         var db = 0;
         long records = 0;
+        long keys = 0;
         await foreach (var record in SnapshotDecoder.ReadAsync(payload, _options.Rdb, cancellationToken).ConfigureAwait(false))
         {
             if (record is RdbAux aux && Encoding.ASCII.GetString(aux.Key) == "repl-stream-db"
@@ -198,6 +201,11 @@ public sealed partial class RedisReplicationClient
             }
 
             records++;
+            if (record is RdbKeyStart)
+            {
+                Volatile.Write(ref _snapshotKeys, ++keys);
+            }
+
             var message = new SnapshotRecordMessage(record);
             if (!writer.TryWrite(message))
             {
@@ -213,7 +221,10 @@ public sealed partial class RedisReplicationClient
         }
 
         ReplicationMetrics.SnapshotBytes.Add(length);
-        Log.SnapshotFinished(_logger, length, records, (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        EndSnapshotProgress(length);
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        var seconds = Math.Max(elapsed.TotalSeconds, 1e-3);
+        Log.SnapshotFinished(_logger, length, keys, records, (long)elapsed.TotalMilliseconds, Math.Round(keys / seconds), Math.Round(length / seconds / (1024 * 1024), 1));
         var position = new ReplicationPosition(reply.ReplicationId, reply.Offset, db);
         lock (_sync)
         {

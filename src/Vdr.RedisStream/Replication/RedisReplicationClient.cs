@@ -102,6 +102,9 @@ public sealed partial class RedisReplicationClient : IAsyncDisposable
             throw new InvalidOperationException("StartReplicationAsync can be called once per client.");
         }
 
+        // Counters exist (at 0) from the start, so "no reconnects" is a value rather than a missing series.
+        Diagnostics.ReplicationMetrics.Reconnects.Add(0);
+        Diagnostics.ReplicationMetrics.FullResyncs.Add(0);
         lock (_sync)
         {
             _processed = from;

@@ -77,10 +77,10 @@ public sealed partial class ChartConfigurationDriftTests
     public void ConfigMapJsonAndVariables_BindWithTheRealBinder_NoUnknownKeys(string valuesFile)
     {
         // What the pod reads: the ConfigMap's JSON (toPrettyJson of config) and the chart's variables (here with
-        // placeholder values), bound the way the host binds them, except that unknown keys are errors.
+        // placeholder values; a port number for ports), bound the way the host binds them, except that unknown keys are errors.
         var values = YamlJson.ToJsonObject(YamlJson.LoadMapping(RepositoryFiles.ReadChartFile(valuesFile)));
         var json = (values["config"] ?? new JsonObject()).ToJsonString();
-        var variables = EnvironmentVariableNames().ToDictionary(EnvironmentKey, _ => (string?)"placeholder");
+        var variables = EnvironmentVariableNames().ToDictionary(EnvironmentKey, n => (string?)(n.EndsWith("__PORT", StringComparison.Ordinal) ? "9464" : "placeholder"));
         var configuration = new ConfigurationBuilder()
             .AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json)))
             .AddInMemoryCollection(variables)
