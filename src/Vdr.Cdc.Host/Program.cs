@@ -16,6 +16,7 @@ public static class Program
         root.Subcommands.Add(Commands.TailCommand.Create());
         root.Subcommands.Add(Commands.MockKafkaCommand.Create());
         root.Subcommands.Add(Commands.DemoCommand.Create());
+        root.Subcommands.Add(Commands.ApplyCommand.Create());
         return root;
     }
 }

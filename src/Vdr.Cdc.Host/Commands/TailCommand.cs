@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Confluent.Kafka;
+using Vdr.Cdc.Events.Framing;
 using ChangeEvent = Vdr.Cdc.Events.V1.ChangeEvent;
-using Vdr.Cdc.SchemaRegistry;
+using ControlKind = Vdr.Cdc.Events.V1.ControlKind;
+using Op = Vdr.Cdc.Events.V1.Op;
 
 namespace Vdr.Cdc.Host.Commands;
 
@@ -21,12 +23,14 @@ public static class TailCommand
         var prefix = new Option<string>("--topic-prefix") { Description = "The connector's topic prefix.", DefaultValueFactory = _ => "redis" };
         var fromBeginning = new Option<bool>("--from-beginning") { Description = "Start at the oldest records (default: only new ones)." };
         var idle = new Option<double?>("--exit-when-idle") { Description = "Exit after this many seconds without a new record." };
+        var markers = new Option<bool>("--show-commit-markers") { Description = "Also print the CONTROL commit markers (hidden by default: they order events across partitions for consumers like apply)." };
         var command = new Command("tail", "Print the change events of a connector's Kafka topics as JSON lines.")
         {
             kafka,
             prefix,
             fromBeginning,
             idle,
+            markers,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -37,6 +41,7 @@ public static class TailCommand
                 parseResult.GetValue(prefix)!,
                 parseResult.GetValue(fromBeginning),
                 idleSeconds is null ? null : TimeSpan.FromSeconds(idleSeconds.Value),
+                parseResult.GetValue(markers),
                 stdout,
                 Console.Error,
                 cancellationToken).ConfigureAwait(false);
@@ -45,7 +50,11 @@ public static class TailCommand
     }
 
     /// <summary>The whole command with its streams given (tests call it in-process).</summary>
-    public static async Task<int> RunAsync(string bootstrap, string prefix, bool fromBeginning, TimeSpan? exitWhenIdle, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(string bootstrap, string prefix, bool fromBeginning, TimeSpan? exitWhenIdle, Stream stdout, TextWriter stderr, CancellationToken cancellationToken) =>
+        RunAsync(bootstrap, prefix, fromBeginning, exitWhenIdle, showCommitMarkers: false, stdout, stderr, cancellationToken);
+
+    /// <summary>As above; <paramref name="showCommitMarkers"/> also prints the CONTROL commit markers.</summary>
+    public static async Task<int> RunAsync(string bootstrap, string prefix, bool fromBeginning, TimeSpan? exitWhenIdle, bool showCommitMarkers, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stderr);
         if (string.IsNullOrWhiteSpace(bootstrap) || string.IsNullOrWhiteSpace(prefix) || exitWhenIdle < TimeSpan.Zero)
@@ -56,7 +65,7 @@ public static class TailCommand
 
         try
         {
-            return await Task.Run(() => Tail(bootstrap, prefix, fromBeginning, exitWhenIdle, stdout, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return await Task.Run(() => Tail(bootstrap, prefix, fromBeginning, exitWhenIdle, stdout, showCommitMarkers, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -69,7 +78,7 @@ public static class TailCommand
         }
     }
 
-    private static int Tail(string bootstrap, string prefix, bool fromBeginning, TimeSpan? exitWhenIdle, Stream stdout, CancellationToken cancellationToken)
+    private static int Tail(string bootstrap, string prefix, bool fromBeginning, TimeSpan? exitWhenIdle, Stream stdout, bool showCommitMarkers, CancellationToken cancellationToken)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).SetLogHandler((_, _) => { }).Build();
         using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
@@ -123,7 +132,13 @@ public static class TailCommand
                     payload = payload[ConfluentWireFormat.ReadHeader(payload).HeaderLength..];
                 }
 
-                TailEventJson.WriteEvent(json, result.Topic, result.Partition.Value, result.Offset.Value, ChangeEvent.Parser.ParseFrom(payload));
+                var change = ChangeEvent.Parser.ParseFrom(payload);
+                if (!showCommitMarkers && change.Op == Op.Control && change.Control?.Kind == ControlKind.Commit)
+                {
+                    continue;
+                }
+
+                TailEventJson.WriteEvent(json, result.Topic, result.Partition.Value, result.Offset.Value, change);
             }
 
             json.Flush();

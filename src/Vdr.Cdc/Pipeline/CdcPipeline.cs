@@ -28,6 +28,7 @@ public sealed partial class CdcPipeline
     private readonly TimeProvider _time;
     private readonly TopicRouter _router;
     private readonly List<OutgoingRecord> _records = [];
+    private readonly List<OutgoingRecord> _markers = [];
 
     public CdcPipeline(CdcOptions options, Func<IChangeSource> sourceFactory, TransactionalSink sink, KafkaTopicCatalog catalog, CommandKeyTable keyTable, ILogger logger, TimeProvider? time = null)
     {
@@ -106,6 +107,7 @@ public sealed partial class CdcPipeline
                 SnapshotEpoch = state.Epoch,
                 ReplicationId = from?.ReplicationId ?? string.Empty,
             };
+            state.Mapper = mapper;
             var channel = Channel.CreateBounded<SourceMessage>(new BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true });
             var pump = PumpAsync(source, from, channel.Writer, sessionCts.Token);
             try
@@ -240,6 +242,15 @@ public sealed partial class CdcPipeline
             Server = source.Server,
         };
         var started = Stopwatch.GetTimestamp();
+        if (_sink.PendingEvents > 0 && state.Mapper is { } mapper)
+        {
+            // Commit markers on every partition, after the transaction's events and before its progress record:
+            // consumers order events across partitions with them (ControlKind.Commit).
+            _markers.Clear();
+            mapper.AddCommitMarkers(position, _markers);
+            await _sink.WriteAsync(_markers, cancellationToken).ConfigureAwait(false);
+        }
+
         await _sink.CommitAsync(progress, cancellationToken).ConfigureAwait(false);
         CdcMetrics.CommitLatency.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         CdcMetrics.TransactionsCommitted.Add(1);
@@ -261,6 +272,9 @@ public sealed partial class CdcPipeline
         public Phase Phase { get; set; }
 
         public SourcePosition? Position { get; set; }
+
+        /// <summary>The session's mapper (writes the commit markers).</summary>
+        public ChangeEventMapper? Mapper { get; set; }
 
         /// <summary>Something (events or a position change) waits for a commit.</summary>
         public bool Dirty { get; set; }

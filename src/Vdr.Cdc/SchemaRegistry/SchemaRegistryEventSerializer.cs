@@ -4,6 +4,7 @@ using Confluent.SchemaRegistry;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Vdr.Cdc.Events;
+using Vdr.Cdc.Events.Framing;
 using Vdr.Cdc.Events.V1;
 
 namespace Vdr.Cdc.SchemaRegistry;

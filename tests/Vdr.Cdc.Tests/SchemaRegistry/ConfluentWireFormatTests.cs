@@ -1,4 +1,4 @@
-using Vdr.Cdc.SchemaRegistry;
+using Vdr.Cdc.Events.Framing;
 
 namespace Vdr.Cdc.Tests.SchemaRegistry;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Vdr.Cdc.SchemaRegistry;
+namespace Vdr.Cdc.Events.Framing;
 
 /// <summary>
 /// Confluent's Protobuf wire format: magic byte 0, the schema id as 4 bytes big-endian, the message-index path of
