@@ -65,7 +65,7 @@ public sealed class PipelineKafkaTests : IDisposable
         Assert.Contains(data, e => e.Event?.Source.Offset == set.StartOffset && e.Event.Op == Op.Upsert);
         Assert.Equal(2, data.Count(e => e.Event?.Source.Offset == del.StartOffset && e.Event.Op == Op.Delete));
         Assert.Equal(2, data.Count(e => e.Value is null));
-        Assert.Equal(2, data.Count(e => e.Event?.Source.Offset >= multi.StartOffset && e.Event.Command.InTransaction));
+        Assert.Equal(2, data.Count(e => e.Event?.Source.Offset >= multi.StartOffset && e.Event.Command?.InTransaction == true));
 
         // No commit inside the MULTI/EXEC unit; the last progress is the end of the stream, phase streaming.
         Assert.DoesNotContain(progress, p => p.Offset == multi.Commands[0].Position.Offset);
