@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Vdr.RedisStream.Diagnostics;
 using Vdr.RedisStream.Resp;
 using Vdr.RedisStream.Transport;
@@ -6,6 +7,9 @@ namespace Vdr.RedisStream.Replication;
 
 public sealed partial class RedisReplicationClient
 {
+    /// <summary>When the extra ACKs after a diskless snapshot are sent (ms after the transfer ended).</summary>
+    private static readonly int[] PostSnapshotAckDelaysMs = [10, 50, 100, 200, 350, 500, 750, 1000, 1500, 2000];
+
     private readonly SemaphoreSlim _ackSignal = new(0, 1);
     private long _getAckTarget = -1;
     private ReplicationSpool? _spool;
@@ -70,6 +74,49 @@ public sealed partial class RedisReplicationClient
         {
             Log.FeedbackFailed(_logger, ex.Message);
             connection.Abort();
+        }
+    }
+
+    /// <summary>
+    /// After a diskless transfer the primary starts the command stream only on a REPLCONF ACK that arrives after it
+    /// has handled the end of the transfer (Redis 7.0 waits for the saving child to exit); the ACK sent right after
+    /// the payload can beat that and is then ignored, which would hold the stream back until the next periodic ACK.
+    /// A few extra ACKs shortly after the snapshot close that window; they stop once the stream has delivered
+    /// something, or when the periodic ACK takes over.
+    /// </summary>
+    private async Task SendPostSnapshotAcksAsync(long snapshotOffset, CancellationToken cancellationToken)
+    {
+        var ended = Stopwatch.GetTimestamp();
+        try
+        {
+            foreach (var delayMs in PostSnapshotAckDelaysMs)
+            {
+                var due = TimeSpan.FromMilliseconds(delayMs);
+                if (due >= _options.AckInterval)
+                {
+                    return;
+                }
+
+                var wait = due - Stopwatch.GetElapsedTime(ended);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                }
+
+                lock (_sync)
+                {
+                    if (_deliveredOffset > snapshotOffset)
+                    {
+                        return;
+                    }
+                }
+
+                RequestAck();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the session ended
         }
     }
 

@@ -236,6 +236,11 @@ public sealed partial class RedisReplicationClient
         // The primary starts a diskless replica's command stream on its first ACK: send it before anything can block.
         SetState(ReplicationState.Streaming);
         await SendAckAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (header.IsDiskless)
+        {
+            _ = Task.Run(() => SendPostSnapshotAcksAsync(reply.Offset, cancellationToken), CancellationToken.None);
+        }
+
         await writer.WriteAsync(new SnapshotEndMessage(position), cancellationToken).ConfigureAwait(false);
     }
 
