@@ -55,7 +55,7 @@ public sealed class ApplyEndToEndTests : IAsyncLifetime
         await LoadDatasetAsync();
         var prefix = await RunConnectorAsync(WorkloadAsync);
 
-        var (exit, summary) = await ApplyAsync(prefix, "e2e");
+        var (exit, summary, _) = await ApplyAsync(prefix, "e2e");
 
         Assert.Equal(0, exit);
         Assert.Contains("pending=0", summary, StringComparison.Ordinal);
@@ -97,13 +97,13 @@ public sealed class ApplyEndToEndTests : IAsyncLifetime
         }
 
         await cts.CancelAsync();
-        var (firstExit, firstSummary) = await first.WaitAsync(Timeout);
+        var (firstExit, firstSummary, _) = await first.WaitAsync(Timeout);
         _output.WriteLine("first run: " + firstSummary);
         Assert.Equal(0, firstExit);
         var appliedFirst = (long)await _targetConnection.GetDatabase().HashGetAsync(stateKey, "events");
         Assert.True(appliedFirst > 0);
 
-        var (exit, summary) = await ApplyAsync(prefix, "kill");
+        var (exit, summary, _) = await ApplyAsync(prefix, "kill");
         _output.WriteLine("second run: " + summary);
 
         Assert.Equal(0, exit);
@@ -114,6 +114,75 @@ public sealed class ApplyEndToEndTests : IAsyncLifetime
         }
 
         Assert.Equal(400, await _targetConnection.GetDatabase().ListLengthAsync("log"));
+    }
+
+    [Fact]
+    public async Task Apply_RecordThatIsNotAChangeEvent_StopsNamingItOrDeadLettersIt()
+    {
+        var db = _sourceConnection.GetDatabase();
+        await db.StringSetAsync("k", "v");
+        var prefix = await RunConnectorAsync(async () => await db.StringIncrementAsync("n"));
+        byte[] garbage = [0x68, 0x65, 0x6c, 0x6c, 0x6f];
+        var offset = await ProduceAsync(prefix + ".db0", 1, garbage);
+
+        var (exit, _, stderr) = await ApplyAsync(prefix, "bad");
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"topic {prefix}.db0 partition 1 offset {offset}: not a change event", stderr, StringComparison.Ordinal);
+
+        // With a dead-letter topic the record goes there, unchanged, with headers saying why; the rest is applied.
+        var deadLetterTopic = "dead-" + prefix;
+        var (exit2, summary, _) = await ApplyAsync(prefix, "bad2", deadLetterTopic: deadLetterTopic);
+
+        Assert.Equal(0, exit2);
+        Assert.Contains("dead_lettered=1", summary, StringComparison.Ordinal);
+        var dead = Assert.Single(_kafka.ReadAll([deadLetterTopic], readCommitted: false));
+        Assert.Equal(garbage, dead.Message.Value);
+        Assert.Equal("NotAChangeEvent", Header(dead, "vdr-cdc.problem"));
+        Assert.Equal(prefix + ".db0", Header(dead, "vdr-cdc.topic"));
+        Assert.Equal("1", Header(dead, "vdr-cdc.partition"));
+        Assert.Equal(offset.ToString(CultureInfo.InvariantCulture), Header(dead, "vdr-cdc.offset"));
+        await AssertSameDigestAsync("bad2");
+    }
+
+    [Fact]
+    public async Task Apply_TargetRefusesAWrite_StopsNamingTheRecordOrDeadLettersIt()
+    {
+        var db = _sourceConnection.GetDatabase();
+        var prefix = await RunConnectorAsync(async () =>
+        {
+            await db.StringIncrementAsync("n");
+            await db.StringSetAsync("after", "1");
+        });
+        await _targetConnection.GetDatabase().ExecuteAsync("ACL", "SETUSER", "applier", "on", ">secret", "~*", "+@all", "-incr");
+        var url = $"redis://applier:secret@{_target.EndPoint}";
+
+        var (exit, _, stderr) = await ApplyAsync(prefix, "refused", redisUrl: url);
+
+        Assert.Equal(1, exit);
+        Assert.Matches($@"topic {prefix}\.db0 partition \d offset \d+: the target rejected the change: INCR n: NOPERM", stderr);
+        Assert.False(await _targetConnection.GetDatabase().KeyExistsAsync("after"), "the batch holding the refused write was applied");
+
+        var deadLetterTopic = "dead-" + prefix;
+        var (exit2, summary, _) = await ApplyAsync(prefix, "refused", redisUrl: url, deadLetterTopic: deadLetterTopic);
+
+        Assert.Equal(0, exit2);
+        Assert.Contains("dead_lettered=1", summary, StringComparison.Ordinal);
+        var dead = Assert.Single(_kafka.ReadAll([deadLetterTopic], readCommitted: false));
+        Assert.Equal("Rejected", Header(dead, "vdr-cdc.problem"));
+        Assert.Equal("1", (string?)await _targetConnection.GetDatabase().StringGetAsync("after"));
+        Assert.False(await _targetConnection.GetDatabase().KeyExistsAsync("n"));
+    }
+
+    private static string Header(Confluent.Kafka.ConsumeResult<byte[], byte[]> record, string name) =>
+        System.Text.Encoding.UTF8.GetString(record.Message.Headers.GetLastBytes(name));
+
+    private async Task<long> ProduceAsync(string topic, int partition, byte[] value)
+    {
+        using var producer = new Confluent.Kafka.ProducerBuilder<byte[]?, byte[]>(new Confluent.Kafka.ProducerConfig { BootstrapServers = _kafka.BootstrapServers })
+            .SetLogHandler((_, _) => { }).Build();
+        var result = await producer.ProduceAsync(new Confluent.Kafka.TopicPartition(topic, partition), new Confluent.Kafka.Message<byte[]?, byte[]> { Key = null, Value = value });
+        return result.Offset.Value;
     }
 
     private async Task LoadDatasetAsync()
@@ -207,16 +276,18 @@ public sealed class ApplyEndToEndTests : IAsyncLifetime
         return prefix;
     }
 
-    private async Task<(int Exit, string Summary)> ApplyAsync(string prefix, string name, int maxBatch = 2000, CancellationToken cancellationToken = default)
+    private async Task<(int Exit, string Summary, string Stderr)> ApplyAsync(
+        string prefix, string name, int maxBatch = 2000, string? redisUrl = null, string? deadLetterTopic = null, CancellationToken cancellationToken = default)
     {
         var settings = new ApplySettings
         {
             Bootstrap = _kafka.BootstrapServers,
             TopicPrefix = prefix,
-            RedisUrl = $"redis://{_target.EndPoint}",
+            RedisUrl = redisUrl ?? $"redis://{_target.EndPoint}",
             Name = name,
             ExitWhenIdle = TimeSpan.FromSeconds(2),
             MaxBatch = maxBatch,
+            DeadLetterTopic = deadLetterTopic,
         };
         using var stdout = new StringWriter(CultureInfo.InvariantCulture);
         using var stderr = new StringWriter(CultureInfo.InvariantCulture);
@@ -225,7 +296,7 @@ public sealed class ApplyEndToEndTests : IAsyncLifetime
         var exit = await ApplyCommand.RunAsync(settings, stdout, stderr, timeout.Token);
         _output.WriteLine(stderr.ToString());
         _output.WriteLine(stdout.ToString());
-        return (exit, stdout.ToString().Trim());
+        return (exit, stdout.ToString().Trim(), stderr.ToString());
     }
 
     private async Task AssertSameDigestAsync(string name)
