@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Vdr.Cdc.Configuration;
+using Vdr.RedisStream.Rdb;
 using Vdr.RedisStream.Replication;
 
 namespace Vdr.Cdc;
@@ -107,6 +108,10 @@ public sealed class RedisSourceOptions
             SpoolMaxBytes = SpoolMaxBytes,
             SentinelMasterName = SentinelMasterName,
             SentinelPassword = SentinelPassword ?? SecretFile.ReadOptional(SentinelPasswordFile),
+
+            // Snapshot string parts and collection chunks become one Kafka record each: keep them well inside the
+            // default maximum record size (librdkafka message.max.bytes 1,000,000; brokers 1,048,588), envelope included.
+            Rdb = new RdbReaderOptions { MaxChunkBytes = 512 * 1024 },
         };
         foreach (var sentinel in Sentinels)
         {
