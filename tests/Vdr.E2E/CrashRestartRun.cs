@@ -154,7 +154,12 @@ public sealed partial class CrashRestartRun : IAsyncDisposable
             _log($"e2e:   unexpected exit: {exit}");
         }
 
-        _log($"e2e: apply kills: {r.ApplyKills}; apply exit code: {r.ApplyExitCode}");
+        foreach (var problem in r.Problems)
+        {
+            _log($"e2e:   problem: {problem}");
+        }
+
+        _log($"e2e: apply kills: {r.ApplyKills}; apply exit code: {r.ApplyExitCode}; events applied: {r.EventsApplied?.ToString(CultureInfo.InvariantCulture) ?? "?"}; duplicates skipped: {r.DuplicatesSkipped?.ToString(CultureInfo.InvariantCulture) ?? "?"}");
         foreach (var line in r.ApplySummary)
         {
             _log($"e2e: apply: {line}");
@@ -175,7 +180,7 @@ public sealed partial class CrashRestartRun : IAsyncDisposable
 
         _log(r.Passed
             ? "e2e: PASS: source and target are identical"
-            : $"e2e: FAIL (seed {r.Seed}): {(r.DigestsEqual ? "digests equal" : "digests DIFFER")}, {r.Differences.Count} keys differ, {r.UnexpectedExits.Count} unexpected exits, connector exit {r.ConnectorFinalExitCode}, apply exit {r.ApplyExitCode}; logs in {r.WorkDirectory}");
+            : $"e2e: FAIL (seed {r.Seed}): {(r.DigestsEqual ? "digests equal" : "digests DIFFER")}, {r.Differences.Count} keys differ, {r.UnexpectedExits.Count} unexpected exits, {r.Problems.Count} other problems, connector exit {r.ConnectorFinalExitCode}, apply exit {r.ApplyExitCode}; logs in {r.WorkDirectory}");
     }
 
     private void Phase(string name)

@@ -17,6 +17,9 @@ public sealed class E2EResult
     /// <summary>Connector exits nobody asked for (a crash or a fatal error): must stay empty.</summary>
     public List<string> UnexpectedExits { get; } = [];
 
+    /// <summary>Other failures (a phase that did not finish in time): must stay empty.</summary>
+    public List<string> Problems { get; } = [];
+
     /// <summary>Exit code of the connector's final graceful stop (SIGTERM): 0 expected.</summary>
     public int? ConnectorFinalExitCode { get; set; }
 
@@ -27,6 +30,12 @@ public sealed class E2EResult
 
     /// <summary>apply's summary lines (events applied, duplicates skipped), as it printed them.</summary>
     public List<string> ApplySummary { get; } = [];
+
+    /// <summary>apply's <c>total_applied</c> (events applied to the target, as stored with its position), if printed.</summary>
+    public long? EventsApplied { get; set; }
+
+    /// <summary>apply's <c>duplicates_skipped</c> total (events at or below the applied position), if printed.</summary>
+    public long? DuplicatesSkipped { get; set; }
 
     public long WorkloadCommands { get; set; }
 
@@ -50,5 +59,5 @@ public sealed class E2EResult
 
     /// <summary>Passed: equal digests, no key difference (expiries included), clean exits.</summary>
     public bool Passed =>
-        DigestsEqual && Differences.Count == 0 && UnexpectedExits.Count == 0 && ConnectorFinalExitCode == 0 && ApplyExitCode == 0;
+        DigestsEqual && Differences.Count == 0 && UnexpectedExits.Count == 0 && Problems.Count == 0 && ConnectorFinalExitCode == 0 && ApplyExitCode == 0;
 }
