@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Vdr.Cdc.Host.Demo;
 
 namespace Vdr.Cdc.Host.Commands;
@@ -49,8 +50,16 @@ public static class DemoCommand
                 WriteInterval = TimeSpan.FromSeconds(every),
                 Verbose = parseResult.GetValue(verbose),
             };
+            // A closed terminal (SIGHUP) would otherwise end the process without any cleanup; the server runs in a
+            // session of its own and would not get the hangup itself. SIGHUP stops the demo like Ctrl-C.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            });
             await using var stdout = Console.OpenStandardOutput();
-            return await DemoSession.RunAsync(options, stdout, Console.Error, cancellationToken).ConfigureAwait(false);
+            return await DemoSession.RunAsync(options, stdout, Console.Error, stop.Token).ConfigureAwait(false);
         });
         return command;
     }

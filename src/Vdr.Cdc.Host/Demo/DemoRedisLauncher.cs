@@ -13,6 +13,11 @@ internal static class DemoRedisLauncher
         var binary = LocalRedisServer.FindBinary(options.RedisServerPath);
         if (binary is not null)
         {
+            foreach (var leftover in DemoLeftovers.Sweep())
+            {
+                await stderr.WriteLineAsync($"vdr-cdc demo: removed what an earlier, killed demo left: {leftover}").ConfigureAwait(false);
+            }
+
             return await LocalRedisServer.StartAsync(binary, cancellationToken).ConfigureAwait(false);
         }
 

@@ -15,6 +15,7 @@ namespace Vdr.Cdc.Host.Demo;
 /// </summary>
 internal sealed partial class DemoSession
 {
+    private const int DataTopicPartitions = 4;
     private static readonly TimeSpan SnapshotTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
@@ -73,6 +74,9 @@ internal sealed partial class DemoSession
 
             using var kafka = MockKafkaCluster.Start(brokers: 1);
             kafka.CreateTopic(_options.TopicPrefix + ".progress", 1);
+
+            // Created up front (as the broker would on first use) so that the tail's first topic scan finds it.
+            kafka.CreateTopic(_options.TopicPrefix + ".db0", DataTopicPartitions);
             using var loggerFactory = CreateLoggerFactory(_options.Verbose);
             await WriteHeaderAsync(redis, version, kafka).ConfigureAwait(false);
             return await RunConnectorAsync(redis, server, dataset, kafka, loggerFactory, cancellationToken).ConfigureAwait(false);
@@ -91,7 +95,7 @@ internal sealed partial class DemoSession
         {
             failure = await WaitForSnapshotAsync(connector, connectorRun, tail, cancellationToken).ConfigureAwait(false)
                 ?? await WriteUntilStoppedAsync(redis, dataset, connectorRun, tail, cancellationToken).ConfigureAwait(false);
-            if (failure is null && !cancellationToken.IsCancellationRequested)
+            if (failure is null && !cancellationToken.IsCancellationRequested && !tail.IsCompleted)
             {
                 // Stopping by itself (--duration): let the last writes reach Kafka and the screen first.
                 await DrainAsync(connector, server, cancellationToken).ConfigureAwait(false);
@@ -109,11 +113,7 @@ internal sealed partial class DemoSession
         await connectorStop.CancelAsync().ConfigureAwait(false);
         failure ??= await StopConnectorAsync(connectorRun, redis).ConfigureAwait(false);
         await tailStop.CancelAsync().ConfigureAwait(false);
-        var tailExit = await tail.WaitAsync(StopTimeout, CancellationToken.None).ConfigureAwait(false);
-        if (failure is null && tailExit != 0)
-        {
-            failure = "showing the events failed (see above)";
-        }
+        failure ??= await StopTailAsync(tail).ConfigureAwait(false);
 
         if (failure is not null)
         {
@@ -196,6 +196,23 @@ internal sealed partial class DemoSession
         while (_stdout.Quiet < TimeSpan.FromSeconds(1) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits for the cancelled tail; a closed stdout (<c>vdr-cdc demo | head</c>) is a normal way to stop.</summary>
+    private static async Task<string?> StopTailAsync(Task<int> tail)
+    {
+        try
+        {
+            return await tail.WaitAsync(StopTimeout, CancellationToken.None).ConfigureAwait(false) == 0 ? null : "showing the events failed (see above)";
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (TimeoutException)
+        {
+            return $"the event display did not stop within {StopTimeout.TotalSeconds:0} s";
         }
     }
 

@@ -13,9 +13,14 @@ internal static class DockerProbe
     /// <summary>The outcome: <see cref="Endpoint"/> is set when an engine answered; <see cref="Reason"/> says why not otherwise.</summary>
     public sealed record Result(string? Endpoint, string Reason);
 
-    public static async Task<Result> FindAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Probes <c>DOCKER_HOST</c>, else <see cref="DefaultSockets"/>.</summary>
+    public static Task<Result> FindAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        FindAsync(Environment.GetEnvironmentVariable("DOCKER_HOST"), DefaultSockets(), timeout, cancellationToken);
+
+    /// <summary>Probes <paramref name="dockerHost"/> when set (and nothing else), else each existing socket of <paramref name="sockets"/>.</summary>
+    public static async Task<Result> FindAsync(string? dockerHost, IEnumerable<string> sockets, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var dockerHost = Environment.GetEnvironmentVariable("DOCKER_HOST");
+        ArgumentNullException.ThrowIfNull(sockets);
         if (!string.IsNullOrWhiteSpace(dockerHost))
         {
             return await PingAsync(dockerHost, timeout, cancellationToken).ConfigureAwait(false)
@@ -23,15 +28,8 @@ internal static class DockerProbe
                 : new Result(null, $"DOCKER_HOST={dockerHost} does not answer");
         }
 
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        var runtimeDir = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
-        var sockets = new[]
-        {
-            "/var/run/docker.sock",
-            string.IsNullOrEmpty(runtimeDir) ? null : Path.Combine(runtimeDir, "docker.sock"),
-            string.IsNullOrEmpty(home) ? null : Path.Combine(home, ".docker", "run", "docker.sock"),
-        }.OfType<string>().Where(File.Exists).ToList();
-        foreach (var socket in sockets)
+        var existing = sockets.Where(File.Exists).ToList();
+        foreach (var socket in existing)
         {
             if (await PingAsync("unix://" + socket, timeout, cancellationToken).ConfigureAwait(false))
             {
@@ -39,9 +37,24 @@ internal static class DockerProbe
             }
         }
 
-        return new Result(null, sockets.Count == 0
+        return new Result(null, existing.Count == 0
             ? "no Docker engine (DOCKER_HOST is not set and there is no /var/run/docker.sock)"
-            : $"no Docker engine answers at {string.Join(", ", sockets)}");
+            : $"no Docker engine answers at {string.Join(", ", existing)}");
+    }
+
+    /// <summary>Where engines listen by default: rootful, rootless (<c>$XDG_RUNTIME_DIR</c>), Docker Desktop.</summary>
+    public static IEnumerable<string> DefaultSockets()
+    {
+        yield return "/var/run/docker.sock";
+        if (Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } runtimeDir)
+        {
+            yield return Path.Combine(runtimeDir, "docker.sock");
+        }
+
+        if (Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } home)
+        {
+            yield return Path.Combine(home, ".docker", "run", "docker.sock");
+        }
     }
 
     private static async Task<bool> PingAsync(string endpoint, TimeSpan timeout, CancellationToken cancellationToken)

@@ -8,8 +8,8 @@ namespace Vdr.Cdc.Host.Demo;
 /// <summary>
 /// A <c>redis-server</c> child process on a free loopback port with a temporary working directory, no persistence
 /// (<c>--save ""</c>, no AOF) and diskless replication without delay (so the connector's full sync starts at once).
-/// Disposing it kills the process and deletes the directory; the same happens on process exit as a safety net
-/// (a <c>kill -9</c> of the demo itself is the one case that leaves the server behind).
+/// Disposing it kills the process and deletes the directory; the same happens on process exit as a safety net,
+/// and what a <c>kill -9</c> of the demo leaves is removed by the next demo (<see cref="DemoLeftovers"/>).
 /// </summary>
 internal sealed class LocalRedisServer : IDemoRedis
 {
@@ -62,7 +62,7 @@ internal sealed class LocalRedisServer : IDemoRedis
     /// <summary>Starts the server and waits until it accepts connections; a port taken meanwhile is retried with another.</summary>
     public static async Task<LocalRedisServer> StartAsync(string binary, CancellationToken cancellationToken)
     {
-        var directory = System.IO.Directory.CreateTempSubdirectory("vdr-demo-").FullName;
+        var directory = System.IO.Directory.CreateTempSubdirectory(DemoLeftovers.DirectoryPrefix).FullName;
         try
         {
             for (var attempt = 1; ; attempt++)
@@ -137,6 +137,17 @@ internal sealed class LocalRedisServer : IDemoRedis
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new DemoSetupException($"{binary} could not be started: {e.Message}", e);
+        }
+
+        try
+        {
+            DemoLeftovers.Record(directory, process.Id);
+        }
+        catch (IOException)
+        {
+            process.Kill();
+            process.Dispose();
+            throw;
         }
 
         // Its own output goes to redis.log; anything printed before the log file is open is drained and dropped,

@@ -74,6 +74,49 @@ public sealed class DemoCommandTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Demo_AfterADemoWasKilled_NextRunRemovesItsRedisServerAndDirectory()
+    {
+        int orphanPid;
+        string orphanDirectory;
+        using (var killed = DemoProcess.Start(null, "--no-writes"))
+        {
+            await killed.WaitForHeaderAsync(HardTimeout);
+            orphanPid = killed.RedisPid;
+            orphanDirectory = killed.RedisDirectory;
+            killed.KillDemoOnly();
+        }
+
+        try
+        {
+            Assert.True(DemoProcess.IsRedisServerAlive(orphanPid), "the killed demo's redis-server should still run (nothing could stop it)");
+            Assert.True(Directory.Exists(orphanDirectory));
+
+            using var next = DemoProcess.Start(null, "--duration", "0.5", "--no-writes");
+            var exit = await next.WaitForExitAsync(HardTimeout);
+            output.WriteLine(next.Stderr);
+            Assert.True(exit == 0, $"exit {exit}:\n{next.Stderr}");
+            Assert.Contains($"removed what an earlier, killed demo left: redis-server pid {orphanPid} and {orphanDirectory}", next.Stderr, StringComparison.Ordinal);
+            Assert.False(DemoProcess.IsRedisServerAlive(orphanPid), $"redis-server pid {orphanPid} survived");
+            Assert.False(Directory.Exists(orphanDirectory));
+            AssertNothingLeft(next);
+        }
+        finally
+        {
+            if (DemoProcess.IsRedisServerAlive(orphanPid))
+            {
+                using var orphan = System.Diagnostics.Process.GetProcessById(orphanPid);
+                orphan.Kill();
+                orphan.WaitForExit(5_000);
+            }
+
+            if (Directory.Exists(orphanDirectory))
+            {
+                Directory.Delete(orphanDirectory, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Demo_NoRedisServerAndNoDocker_Exit1SayingWhatToInstall()
     {
         var missing = Path.Combine(Path.GetTempPath(), "no-such-dir-" + Guid.NewGuid().ToString("N"), "redis-server");

@@ -145,6 +145,29 @@ internal sealed partial class DemoProcess : IDisposable
         }
     }
 
+    /// <summary>Waits until the header is out (it names the redis-server's pid, port and directory).</summary>
+    public async Task WaitForHeaderAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!PidPattern().IsMatch(Stderr) || !Stderr.Contains("Events follow", StringComparison.Ordinal))
+        {
+            if (_process.HasExited)
+            {
+                Assert.Fail($"vdr-cdc demo exited ({_process.ExitCode}) before its header.\nstderr:\n{Stderr}");
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no header within {timeout}.\nstderr:\n{Stderr}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>SIGKILL to the demo alone (not its children): what a crash or <c>kill -9</c> does.</summary>
+    public void KillDemoOnly()
+    {
+        _process.Kill(entireProcessTree: false);
+        _process.WaitForExit(10_000);
+    }
+
     public void Terminate()
     {
         using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
