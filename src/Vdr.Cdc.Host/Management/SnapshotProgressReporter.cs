@@ -6,13 +6,18 @@ namespace Vdr.Cdc.Host.Management;
 
 /// <summary>
 /// Shows the snapshot's progress while one runs: on an interactive terminal a progress bar on stderr redrawn in
-/// place (percent, keys/s, ETA); otherwise an Information log line every 10 s.
+/// place (percent, keys/s, ETA); otherwise an Information log line every <paramref name="logInterval"/> (10 s).
 /// </summary>
-internal sealed class SnapshotProgressReporter(RedisCdcConnector connector, ILogger<SnapshotProgressReporter> logger, TextWriter terminal, bool interactive, TimeProvider? time = null)
+internal sealed class SnapshotProgressReporter(
+    RedisCdcConnector connector,
+    ILogger<SnapshotProgressReporter> logger,
+    TextWriter terminal,
+    bool interactive,
+    TimeSpan? logInterval = null,
+    TimeProvider? time = null)
     : BackgroundService
 {
     private static readonly TimeSpan BarInterval = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <summary>True when stderr is a terminal (not redirected) and the terminal can redraw a line.</summary>
@@ -22,12 +27,12 @@ internal sealed class SnapshotProgressReporter(RedisCdcConnector connector, ILog
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var telemetry = connector.Telemetry;
-        var interval = interactive ? BarInterval : LogInterval;
+        var interval = interactive ? BarInterval : logInterval ?? TimeSpan.FromSeconds(10);
         var rates = new RateWindow();
         var drawing = false;
         DateTimeOffset? current = null;
         var nextLog = DateTimeOffset.MinValue;
-        using var timer = new PeriodicTimer(interactive ? BarInterval : TimeSpan.FromSeconds(1), _time);
+        using var timer = new PeriodicTimer(interactive ? BarInterval : TimeSpan.FromTicks(Math.Min(interval.Ticks, TimeSpan.TicksPerSecond)), _time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))

@@ -31,7 +31,7 @@ internal sealed class ManagementTestHost : IAsyncDisposable
 
     public Uri Address => _http.BaseAddress!;
 
-    public static async Task<ManagementTestHost> StartAsync(string redisEndPoint, KafkaOptions kafka, string name, ITestOutputHelper output, Action<CdcOptions>? configure = null)
+    public static async Task<ManagementTestHost> StartAsync(string redisEndPoint, KafkaOptions kafka, string name, ITestOutputHelper output, Action<CdcOptions>? configure = null, TextWriter? progressBar = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = Environments.Production });
         builder.Services.AddSingleton<ILoggerFactory>(new TestOutputLoggerFactory(output));
@@ -46,7 +46,7 @@ internal sealed class ManagementTestHost : IAsyncDisposable
             o.Management.LagPollInterval = TimeSpan.FromMilliseconds(200);
             configure?.Invoke(o);
         });
-        builder.Services.AddCdcManagement(TextWriter.Null, interactive: false);
+        builder.Services.AddCdcManagement(progressBar ?? TextWriter.Null, interactive: progressBar is not null);
         var host = builder.Build();
         await host.StartAsync().WaitAsync(StepTimeout);
         var server = host.Services.GetRequiredService<ManagementServer>();
