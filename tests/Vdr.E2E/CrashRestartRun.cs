@@ -111,8 +111,10 @@ public sealed partial class CrashRestartRun : IAsyncDisposable
         _log($"e2e: source redis-server at {_source.EndPoint}, target at {_target.EndPoint} ({_work})");
         Phase("start");
 
-        var loaded = await Dataset.LoadAsync(_sourceRedis, new Random(_options.Seed), _options.BigElements, _options.BigStringBytes).ConfigureAwait(false);
-        _log($"e2e: initial dataset: {loaded} write commands, {await DbSizeAsync(_sourceRedis).ConfigureAwait(false)} keys (big list/hash of {_options.BigElements} elements, {_options.BigStringBytes} byte string)");
+        var bigElements = _options.BigElements ?? (_kafka.IsReal ? 200_000 : 30_000);
+        var bigString = _options.BigStringBytes ?? (_kafka.IsReal ? 5 * 1024 * 1024 : 600_000);
+        var loaded = await Dataset.LoadAsync(_sourceRedis, new Random(_options.Seed), bigElements, bigString).ConfigureAwait(false);
+        _log($"e2e: initial dataset: {loaded} write commands, {await DbSizeAsync(_sourceRedis).ConfigureAwait(false)} keys (big list/hash of {bigElements} elements, {bigString} byte string)");
         Phase("dataset");
 
         var workload = new Workload(_sourceRedis, _options.Seed + 1);
@@ -132,8 +134,16 @@ public sealed partial class CrashRestartRun : IAsyncDisposable
         await ApplyAsync(cancellationToken).ConfigureAwait(false);
         Phase("apply");
 
+        CheckNothingDeleted();
         await CompareAsync().ConfigureAwait(false);
         Phase("compare");
+        if (!_result.Passed && !_options.SkipApply)
+        {
+            // For the post-mortem: every event as JSON, while the (mock) Kafka still holds them.
+            var dump = StartChild("events.log", ["tail", "--kafka", _kafka.BootstrapServers, "--topic-prefix", _name, "--from-beginning", "--exit-when-idle", "3"]);
+            await dump.WaitForExitAsync(TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
+            _log($"e2e: every event of the run (vdr-cdc tail): {dump.LogPath}");
+        }
     }
 
     private async Task CompareAsync()
