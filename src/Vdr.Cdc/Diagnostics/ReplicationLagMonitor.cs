@@ -127,7 +127,7 @@ internal sealed class ReplicationLagMonitor(CdcOptions options, CdcTelemetry tel
             {
                 EndPoints = { endPoint },
                 User = options.Redis.Username ?? _url.Username,
-                Password = options.Redis.Password ?? _url.Password,
+                Password = options.Redis.ResolvePassword() ?? _url.Password,
                 Ssl = _url.UseTls,
                 AbortOnConnectFail = false,
                 AllowAdmin = true, // INFO
@@ -137,9 +137,24 @@ internal sealed class ReplicationLagMonitor(CdcOptions options, CdcTelemetry tel
                 ConnectRetry = 1,
                 ClientName = "vdr-cdc-monitor",
             };
+            if (options.Redis.TlsServerName is { Length: > 0 } serverName)
+            {
+                config.SslHost = serverName;
+            }
+
             if (options.Redis.TlsInsecure)
             {
                 config.CertificateValidation += (_, _, _, _) => true;
+            }
+            else if (options.Redis.TlsCaFile is { Length: > 0 } ca)
+            {
+                config.TrustIssuer(ca);
+            }
+
+            if (options.Redis.TlsClientCertFile is { Length: > 0 } cert && options.Redis.TlsClientKeyFile is { Length: > 0 } key)
+            {
+                var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(cert, key);
+                config.CertificateSelection += (_, _, _, _, _) => certificate;
             }
 
             _endPoint = endPoint;
