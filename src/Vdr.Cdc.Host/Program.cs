@@ -13,6 +13,7 @@ public static class Program
         root.Subcommands.Add(Commands.RdbCommand.Create());
         root.Subcommands.Add(Commands.ReplicateCommand.Create());
         root.Subcommands.Add(Commands.RunCommand.Create());
+        root.Subcommands.Add(Commands.CheckConfigCommand.Create());
         root.Subcommands.Add(Commands.TailCommand.Create());
         root.Subcommands.Add(Commands.MockKafkaCommand.Create());
         root.Subcommands.Add(Commands.DemoCommand.Create());

@@ -18,17 +18,8 @@ public static partial class CdcConfigurationLoader
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(CdcOptions.SectionName);
         var errors = OptionsKeyChecker.UnknownKeys(section, typeof(CdcOptions));
-        var options = new CdcOptions();
-        try
-        {
-            section.Bind(options);
-        }
-        catch (InvalidOperationException e)
-        {
-            errors.Add(DescribeBindingError(configuration, e));
-            return new CdcConfigurationResult(null, errors);
-        }
-
+        var bindingErrors = 0;
+        var options = Bind(configuration, errors, ref bindingErrors);
         if (errors.Count > 0)
         {
             return new CdcConfigurationResult(null, errors);
@@ -36,6 +27,36 @@ public static partial class CdcConfigurationLoader
 
         errors.AddRange(CdcOptionsValidation.Validate(options));
         return new CdcConfigurationResult(errors.Count == 0 ? options : null, errors);
+    }
+
+    /// <summary>
+    /// Binds the section; a value that does not convert is reported and masked (set to null in an overlay) so that
+    /// the next attempt finds the next one, and all conversion problems are reported at once.
+    /// </summary>
+    private static CdcOptions Bind(IConfiguration configuration, List<string> errors, ref int bindingErrors)
+    {
+        var masked = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var current = configuration;
+        while (true)
+        {
+            var options = new CdcOptions();
+            try
+            {
+                current.GetSection(CdcOptions.SectionName).Bind(options);
+                return options;
+            }
+            catch (InvalidOperationException e) when (bindingErrors < 100)
+            {
+                bindingErrors++;
+                errors.Add(DescribeBindingError(configuration, e));
+                if (FailedConversion().Match(e.Message) is not { Success: true } match || !masked.TryAdd(match.Groups["key"].Value, null))
+                {
+                    return options;
+                }
+
+                current = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(masked).Build();
+            }
+        }
     }
 
     /// <summary>
