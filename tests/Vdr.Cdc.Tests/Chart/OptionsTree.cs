@@ -31,6 +31,37 @@ internal sealed class OptionsTree
         Populate(node, optionsType, new HashSet<Type>());
     }
 
+    /// <summary>
+    /// Every leaf key, in declaration order; a dictionary's any-key segment is written <c>&lt;name&gt;</c> and a
+    /// list's index <c>&lt;i&gt;</c> (e.g. <c>Vdr:Cdc:Kafka:Producer:&lt;name&gt;</c>, <c>Vdr:Cdc:Kafka:Routes:&lt;i&gt;:Topic</c>).
+    /// </summary>
+    public IEnumerable<string> LeafKeys() => LeafKeys(_root, string.Empty);
+
+    private static IEnumerable<string> LeafKeys(Node node, string path)
+    {
+        if (node.IsLeaf)
+        {
+            yield return path;
+            yield break;
+        }
+
+        foreach (var (name, child) in node.Children)
+        {
+            foreach (var key in LeafKeys(child, path.Length == 0 ? name : path + ":" + name))
+            {
+                yield return key;
+            }
+        }
+
+        if (node.AnyKey is { } any)
+        {
+            foreach (var key in LeafKeys(any, path + (node.IndexOnly ? ":<i>" : ":<name>")))
+            {
+                yield return key;
+            }
+        }
+    }
+
     /// <summary>Null when the key binds; otherwise why not, naming the first segment that does not exist.</summary>
     public string? Explain(string key) => Resolve(key, out _);
 
