@@ -112,6 +112,46 @@ public sealed class MaterializerOrderingTests
         Assert.Equal(6, target.Batches.Count);
     }
 
+    [Fact]
+    public async Task ApplyReady_TargetRefusedAChangeAfterStoringTheBatch_RecordsTheFailureAndStopsNamingTheRecord()
+    {
+        var target = new RecordingTarget { RefuseAfterStoring = "LPUSH" };
+        var materializer = await StartAsync(target);
+        Feed(materializer, _p0, 0, _p0.Count);
+        Feed(materializer, _p1, 0, _p1.Count);
+
+        var e = await Assert.ThrowsAsync<ChangeEventRecordException>(async () => await materializer.ApplyReadyAsync(CancellationToken.None));
+
+        Assert.Equal(new RecordLocation(Topic, 0, 4), e.Location);
+        Assert.Equal(RecordProblem.Rejected, e.Problem);
+        Assert.Equal(e.Message, target.Failure);
+    }
+
+    [Fact]
+    public async Task ApplyReady_RefusedWithADeadLetterHandler_HandedOverAndContinues()
+    {
+        var target = new RecordingTarget { RefuseAfterStoring = "LPUSH" };
+        var dead = new List<(RecordLocation, RecordProblem, string)>();
+        var materializer = new ChangeEventMaterializer(target, new MaterializeOptions
+        {
+            DeadLetter = (record, problem, reason, _) =>
+            {
+                dead.Add((record.Location, problem, reason));
+                return ValueTask.CompletedTask;
+            },
+        });
+        await materializer.StartAsync(CancellationToken.None);
+        materializer.SetPartitionCount(Topic, 2);
+        Feed(materializer, _p0, 0, _p0.Count);
+        Feed(materializer, _p1, 0, _p1.Count);
+
+        var applied = await materializer.ApplyReadyAsync(CancellationToken.None);
+
+        Assert.Equal(6, applied);
+        Assert.Equal([(new RecordLocation(Topic, 0, 4), RecordProblem.Rejected, "refused LPUSH")], dead);
+        Assert.Null(target.Failure);
+    }
+
     private static async Task<ChangeEventMaterializer> StartAsync(RecordingTarget target, int maxBatch = 100)
     {
         var materializer = new ChangeEventMaterializer(target, new MaterializeOptions { MaxBatchChanges = maxBatch });
@@ -160,6 +200,11 @@ public sealed class MaterializerOrderingTests
 
         public MaterializeCheckpoint? Checkpoint { get; private set; }
 
+        /// <summary>Refuse commands of this name after storing the batch (as Redis does with a runtime error inside EXEC).</summary>
+        public string? RefuseAfterStoring { get; init; }
+
+        public string? Failure { get; private set; }
+
         public ValueTask<MaterializeCheckpoint?> LoadCheckpointAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Checkpoint?.Clone());
 
         public ValueTask<MaterializeResult> ApplyAsync(IReadOnlyList<DecodedRecord> changes, MaterializeCheckpoint checkpoint, CancellationToken cancellationToken)
@@ -168,9 +213,15 @@ public sealed class MaterializerOrderingTests
             Batches.Add(batch);
             Commands.AddRange(batch);
             Checkpoint = checkpoint.Clone();
-            return ValueTask.FromResult(MaterializeResult.Success);
+            var refused = changes.Select((c, i) => (c, i)).Where(x => x.c.Event!.Command.Name == RefuseAfterStoring)
+                .Select(x => new RefusedChange(x.i, RecordProblem.Rejected, "refused " + RefuseAfterStoring)).ToList();
+            return ValueTask.FromResult(refused.Count == 0 ? MaterializeResult.Success : new MaterializeResult(true, refused));
         }
 
-        public ValueTask RecordFailureAsync(string description, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+        public ValueTask RecordFailureAsync(string description, CancellationToken cancellationToken)
+        {
+            Failure = description;
+            return ValueTask.CompletedTask;
+        }
     }
 }
