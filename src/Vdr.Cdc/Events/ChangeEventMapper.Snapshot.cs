@@ -71,76 +71,71 @@ public sealed partial class ChangeEventMapper
                 _currentKey = null;
                 break;
             case RdbStringChunk chunk:
-                AddRead(output, chunk.IsLast, e => e.StringValue = new StringValue { Offset = chunk.Offset, Data = ByteString.CopyFrom(chunk.Bytes) });
+                AddRead(output, chunk.IsLast).StringValue = new StringValue { Offset = chunk.Offset, Data = Wrap(chunk.Bytes) };
                 break;
             case RdbListChunk chunk:
-                AddRead(output, chunk.IsLast, e =>
+                var list = new ListValue();
+                foreach (var item in chunk.Items)
                 {
-                    e.ListValue = new ListValue();
-                    foreach (var item in chunk.Items)
-                    {
-                        e.ListValue.Items.Add(ByteString.CopyFrom(item));
-                    }
-                });
+                    list.Items.Add(Wrap(item));
+                }
+
+                AddRead(output, chunk.IsLast).ListValue = list;
                 break;
             case RdbSetChunk chunk:
-                AddRead(output, chunk.IsLast, e =>
+                var set = new SetValue();
+                foreach (var member in chunk.Members)
                 {
-                    e.SetValue = new SetValue();
-                    foreach (var member in chunk.Members)
-                    {
-                        e.SetValue.Members.Add(ByteString.CopyFrom(member));
-                    }
-                });
+                    set.Members.Add(Wrap(member));
+                }
+
+                AddRead(output, chunk.IsLast).SetValue = set;
                 break;
             case RdbSortedSetChunk chunk:
-                AddRead(output, chunk.IsLast, e =>
+                var sortedSet = new SortedSetValue();
+                foreach (var member in chunk.Members)
                 {
-                    e.SortedSetValue = new SortedSetValue();
-                    foreach (var member in chunk.Members)
-                    {
-                        e.SortedSetValue.Members.Add(new ScoredMember { Member = ByteString.CopyFrom(member.Member), Score = member.Score });
-                    }
-                });
+                    sortedSet.Members.Add(new ScoredMember { Member = Wrap(member.Member), Score = member.Score });
+                }
+
+                AddRead(output, chunk.IsLast).SortedSetValue = sortedSet;
                 break;
             case RdbHashChunk chunk:
-                AddRead(output, chunk.IsLast, e =>
+                var hash = new HashValue();
+                foreach (var field in chunk.Fields)
                 {
-                    e.HashValue = new HashValue();
-                    foreach (var field in chunk.Fields)
+                    var f = new HashField { Field = Wrap(field.Field), Value = Wrap(field.Value) };
+                    if (field.ExpireAtMs is { } at)
                     {
-                        var f = new HashField { Field = ByteString.CopyFrom(field.Field), Value = ByteString.CopyFrom(field.Value) };
-                        if (field.ExpireAtMs is { } at)
-                        {
-                            f.ExpireAtMs = at;
-                        }
-
-                        e.HashValue.Fields.Add(f);
+                        f.ExpireAtMs = at;
                     }
-                });
+
+                    hash.Fields.Add(f);
+                }
+
+                AddRead(output, chunk.IsLast).HashValue = hash;
                 break;
             case RdbStreamEntriesChunk chunk:
                 // The stream's metadata follows its entries and is the key's last chunk.
-                AddRead(output, false, e =>
+                var stream = new StreamValue();
+                foreach (var entry in chunk.Entries)
                 {
-                    e.StreamValue = new StreamValue();
-                    foreach (var entry in chunk.Entries)
+                    var streamEntry = new StreamEntry { Id = Id(entry.Id) };
+                    foreach (var pair in entry.Fields)
                     {
-                        var streamEntry = new StreamEntry { Id = Id(entry.Id) };
-                        foreach (var pair in entry.Fields)
-                        {
-                            streamEntry.Fields.Add(new StreamField { Field = ByteString.CopyFrom(pair.Key), Value = ByteString.CopyFrom(pair.Value) });
-                        }
-
-                        e.StreamValue.Entries.Add(streamEntry);
+                        streamEntry.Fields.Add(new StreamField { Field = Wrap(pair.Key), Value = Wrap(pair.Value) });
                     }
-                });
+
+                    stream.Entries.Add(streamEntry);
+                }
+
+                AddRead(output, false).StreamValue = stream;
                 break;
             case RdbStreamMetadata meta:
-                AddRead(output, true, e => e.StreamValue = new StreamValue { Metadata = Metadata(meta) });
+                AddRead(output, true).StreamValue = new StreamValue { Metadata = Metadata(meta) };
                 break;
             case RdbModuleValue module:
-                AddRead(output, true, e => e.ModuleValue = new ModuleValue { ModuleName = module.ModuleName, ModuleId = module.ModuleId, SkippedBytes = module.SkippedBytes });
+                AddRead(output, true).ModuleValue = new ModuleValue { ModuleName = module.ModuleName, ModuleId = module.ModuleId, SkippedBytes = module.SkippedBytes };
                 break;
             case RdbFunction function:
                 foreach (var topic in _router.KnownTopics.ToArray())
@@ -156,13 +151,14 @@ public sealed partial class ChangeEventMapper
         }
     }
 
-    private void AddRead(List<OutgoingRecord> output, bool isLast, Action<ChangeEvent> setValue)
+    /// <summary>Adds the READ event of the current key's next chunk; the caller sets its value.</summary>
+    private ChangeEvent AddRead(List<OutgoingRecord> output, bool isLast)
     {
         var start = _currentKey ?? throw new InvalidOperationException("a snapshot value chunk arrived outside a key (no RdbKeyStart before it)");
         var topic = _router.TopicFor(start.Db, start.Key, out _);
         EnsureSnapshotBegin(topic, output);
         var change = NewEvent(Op.Read, start.Db, _snapshotOffset, _snapshotOffset, _snapshotIndex++, SnapshotMarker.True);
-        change.Key = ByteString.CopyFrom(start.Key);
+        change.Key = Wrap(start.Key);
         change.ChunkIndex = (uint)_chunkIndex++;
         change.LastChunk = isLast;
         if (start.ExpireAtMs is { } expireAt)
@@ -170,8 +166,8 @@ public sealed partial class ChangeEventMapper
             change.ExpireAtMs = expireAt;
         }
 
-        setValue(change);
         output.Add(new OutgoingRecord(topic, start.Key, change, AllPartitions: false));
+        return change;
     }
 
     private void EnsureSnapshotBegin(string topic, List<OutgoingRecord> output)

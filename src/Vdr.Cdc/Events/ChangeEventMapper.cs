@@ -181,7 +181,7 @@ public sealed partial class ChangeEventMapper
         var channel = command.Args[1];
         var topic = _router.TopicFor(command.Db, channel, out _);
         var change = NewEvent(Op.Control, command.Db, command.StartOffset, command.Position.Offset, 0, SnapshotMarker.False);
-        change.Key = ByteString.CopyFrom(channel);
+        change.Key = Wrap(channel);
         change.Control = new Control { Kind = ControlKind.Publish };
         change.Command = BuildCommand(name, command.Args, 1, KeyRole.Key, false, split: false, inTransaction);
         output.Add(new OutgoingRecord(topic, channel, change, AllPartitions: false));
@@ -192,7 +192,7 @@ public sealed partial class ChangeEventMapper
         var key = command.Args[keyArgIndex];
         var topic = _router.TopicFor(db, key, out _);
         var change = NewEvent(op, db, command.StartOffset, command.Position.Offset, index, SnapshotMarker.False);
-        change.Key = ByteString.CopyFrom(key);
+        change.Key = Wrap(key);
         if (split)
         {
             var end = command.Args.Count;
@@ -207,7 +207,7 @@ public sealed partial class ChangeEventMapper
             change.Command = new Command { Name = name, KeyRole = role, KeyArgIndex = 0, Split = true, InTransaction = inTransaction, KeyWritten = written };
             for (var i = keyArgIndex; i < end; i++)
             {
-                change.Command.Args.Add(ByteString.CopyFrom(command.Args[i]));
+                change.Command.Args.Add(Wrap(command.Args[i]));
             }
         }
         else
@@ -247,7 +247,7 @@ public sealed partial class ChangeEventMapper
         };
         for (var i = 1; i < args.Count; i++)
         {
-            result.Args.Add(ByteString.CopyFrom(args[i]));
+            result.Args.Add(Wrap(args[i]));
         }
 
         return result;
@@ -276,6 +276,13 @@ public sealed partial class ChangeEventMapper
         Op = op,
         TsMs = _time.GetUtcNow().ToUnixTimeMilliseconds(),
     };
+
+    /// <summary>
+    /// The bytes as a ByteString without copying them. Safe because every array handed to the mapper (snapshot
+    /// records, command arguments) is owned by its message, never reused or changed after it was delivered, and the
+    /// event is serialized before anything could.
+    /// </summary>
+    private static ByteString Wrap(byte[] bytes) => UnsafeByteOperations.UnsafeWrap(bytes);
 
     private static bool TryParseInt(byte[] bytes, out int value) =>
         int.TryParse(bytes, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out value);

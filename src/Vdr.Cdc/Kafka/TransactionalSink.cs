@@ -24,8 +24,10 @@ public sealed class TransactionalSink : IDisposable
     private readonly IEventSerializer _serializer;
     private readonly ILogger _logger;
     private readonly IProducer<byte[], byte[]?> _producer;
-    private readonly HashSet<string> _preparedTopics = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TopicPartition[]> _topics = new(StringComparer.Ordinal);
+    private readonly Message<byte[], byte[]?> _message = new();
     private readonly string _progressTopic;
+    private readonly TopicPartition _progressPartition;
     private readonly byte[] _progressKey;
     private volatile Error? _fatalError;
     private bool _inTransaction;
@@ -38,6 +40,7 @@ public sealed class TransactionalSink : IDisposable
         _serializer = serializer;
         _logger = logger;
         _progressTopic = new TopicRouter(options.TopicPrefix).ProgressTopic;
+        _progressPartition = new TopicPartition(_progressTopic, 0);
         _progressKey = Encoding.UTF8.GetBytes(connector);
         var config = new ProducerConfig
         {
@@ -89,30 +92,61 @@ public sealed class TransactionalSink : IDisposable
     }
 
     /// <summary>Produces the records into the open transaction (begun on the first record).</summary>
-    public async ValueTask WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Synchronous once every topic of the records is known (the hot path: no await per record); a new topic is
+    /// looked up (partition count, serializer preparation) once.
+    /// </remarks>
+    public ValueTask WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
     {
-        foreach (var record in records)
+        for (var i = 0; i < records.Count; i++)
         {
-            if (!_preparedTopics.Contains(record.Topic))
+            var record = records[i];
+            if (!_topics.TryGetValue(record.Topic, out var partitions))
             {
-                await _catalog.GetPartitionCountAsync(record.Topic, isProgressTopic: false, cancellationToken).ConfigureAwait(false);
-                await _serializer.PrepareTopicAsync(record.Topic, cancellationToken).ConfigureAwait(false);
-                _preparedTopics.Add(record.Topic);
+                return WriteFromNewTopicAsync(records, i, cancellationToken);
             }
 
-            var partitions = await _catalog.GetPartitionCountAsync(record.Topic, isProgressTopic: false, cancellationToken).ConfigureAwait(false);
-            var value = record.Event is null ? null : _serializer.Serialize(record.Topic, record.Event);
-            if (record.AllPartitions)
+            Produce(record, partitions);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask WriteFromNewTopicAsync(IReadOnlyList<OutgoingRecord> records, int from, CancellationToken cancellationToken)
+    {
+        for (var i = from; i < records.Count; i++)
+        {
+            var record = records[i];
+            if (!_topics.TryGetValue(record.Topic, out var partitions))
             {
-                for (var p = 0; p < partitions; p++)
+                var count = await _catalog.GetPartitionCountAsync(record.Topic, isProgressTopic: false, cancellationToken).ConfigureAwait(false);
+                await _serializer.PrepareTopicAsync(record.Topic, cancellationToken).ConfigureAwait(false);
+                partitions = new TopicPartition[count];
+                for (var p = 0; p < count; p++)
                 {
-                    Produce(record.Topic, p, record.Key, value);
+                    partitions[p] = new TopicPartition(record.Topic, p);
                 }
+
+                _topics.Add(record.Topic, partitions);
             }
-            else
+
+            Produce(record, partitions);
+        }
+    }
+
+    private void Produce(OutgoingRecord record, TopicPartition[] partitions)
+    {
+        var value = record.Event is null ? null : _serializer.Serialize(record.Topic, record.Event);
+        if (record.AllPartitions)
+        {
+            foreach (var partition in partitions)
             {
-                Produce(record.Topic, Murmur2Partitioner.Partition(record.Key ?? [], partitions), record.Key, value);
+                Produce(partition, record.Key, value);
             }
+        }
+        else
+        {
+            Produce(partitions[Murmur2Partitioner.Partition(record.Key ?? [], partitions.Length)], record.Key, value);
         }
     }
 
@@ -134,7 +168,7 @@ public sealed class TransactionalSink : IDisposable
             throw new TransactionAbortedException($"Kafka did not acknowledge {unsent} events within {_options.OperationTimeout.TotalSeconds:0} s; the transaction was aborted.");
         }
 
-        Produce(_progressTopic, 0, _progressKey, progress.ToByteArray(), countsAsEvent: false);
+        Produce(_progressPartition, _progressKey, progress.ToByteArray(), countsAsEvent: false);
         await Task.Run(() => Call("CommitTransaction", () => _producer.CommitTransaction(_options.OperationTimeout)), cancellationToken).ConfigureAwait(false);
         _inTransaction = false;
         CommittedEvents += (ulong)PendingEvents;
@@ -166,7 +200,7 @@ public sealed class TransactionalSink : IDisposable
 
     public void Dispose() => _producer.Dispose();
 
-    private void Produce(string topic, int partition, byte[]? key, byte[]? value, bool countsAsEvent = true)
+    private void Produce(TopicPartition target, byte[]? key, byte[]? value, bool countsAsEvent = true)
     {
         if (_fatalError is { } fatal)
         {
@@ -179,8 +213,11 @@ public sealed class TransactionalSink : IDisposable
             _inTransaction = true;
         }
 
-        var message = new Message<byte[], byte[]?> { Key = key!, Value = value };
-        var target = new TopicPartition(topic, partition);
+        // One message object for every record: without a delivery handler the client copies key and value into
+        // librdkafka during Produce and keeps no reference to it.
+        var message = _message;
+        message.Key = key!;
+        message.Value = value;
         while (true)
         {
             try

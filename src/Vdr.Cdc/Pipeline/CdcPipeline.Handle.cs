@@ -65,8 +65,10 @@ public sealed partial class CdcPipeline
         if (_records.Count > 0)
         {
             await _sink.WriteAsync(_records, cancellationToken).ConfigureAwait(false);
-            foreach (var record in _records)
+            // Tags are built only while someone listens (the hot path of a snapshot otherwise pays for them per event).
+            for (var i = 0; i < _records.Count && CdcMetrics.Events.Enabled; i++)
             {
+                var record = _records[i];
                 CdcMetrics.Events.Add(1, new KeyValuePair<string, object?>("op", record.Event?.Op.ToString() ?? "Tombstone"), new KeyValuePair<string, object?>("topic", record.Topic));
             }
 
