@@ -274,12 +274,12 @@ public sealed class TransactionalSink : IDisposable
             throw new TransactionAbortedException($"Kafka {operation} failed and the transaction was aborted: {e.Error.Code}: {e.Error.Reason}", e);
         }
 
-        if (e.Error.IsFatal || e.Error.Code is ErrorCode.ProducerFenced or ErrorCode.InvalidProducerEpoch or ErrorCode.TransactionalIdAuthorizationFailed
+        if (e.Error.IsFatal || e.Error.Code is ErrorCode.ProducerFenced or ErrorCode.Local_Fenced or ErrorCode.InvalidProducerEpoch or ErrorCode.TransactionalIdAuthorizationFailed
             or ErrorCode.TopicAuthorizationFailed or ErrorCode.ClusterAuthorizationFailed)
         {
             throw new KafkaFatalException(
                 $"Kafka {operation} for connector '{_connector}' failed fatally: {e.Error.Code}: {e.Error.Reason}"
-                + (e.Error.Code is ErrorCode.ProducerFenced or ErrorCode.InvalidProducerEpoch ? " (another instance with the same name took over)" : string.Empty),
+                + (e.Error.Code is ErrorCode.ProducerFenced or ErrorCode.InvalidProducerEpoch or ErrorCode.Local_Fenced ? " (another instance with the same name took over)" : string.Empty),
                 e);
         }
     }
