@@ -38,6 +38,24 @@ for trx in "$results"/*.trx; do
   failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
   skipped=$((skipped + $(get notExecuted)))
 done
+# Name each failed test (and the first lines of its message) right above the summary, so a CI log
+# that keeps only its tail still says what failed.
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  if command -v python3 >/dev/null 2>&1; then
+    python3 - "$trx" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for r in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult", ns):
+    if r.get("outcome") != "Passed" and r.get("outcome") != "NotExecuted":
+        msg = r.find("t:Output/t:ErrorInfo/t:Message", ns)
+        text = " | ".join((msg.text or "").strip().splitlines()[:3]) if msg is not None else ""
+        print(f"FAILED {r.get('testName')} ({r.get('duration')}): {text[:600]}")
+PY
+  else
+    grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -n 's/.*testName="\([^"]*\)".*/FAILED /p'
+  fi
+done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1 # the runner itself failed (crash, build error): never report green
 fi
