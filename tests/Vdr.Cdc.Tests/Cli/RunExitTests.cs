@@ -53,7 +53,8 @@ public sealed class RunExitTests(ITestOutputHelper output) : IDisposable
         await WaitForProgressAsync(prefix, p => p.Phase == Phase.Streaming, run);
         await connection.GetDatabase().StringSetAsync("pending", "1");
         var offset = long.Parse(connection.GetServer(redis.EndPoint).Info("replication").SelectMany(g => g).First(p => p.Key == "master_repl_offset").Value, CultureInfo.InvariantCulture);
-        await Task.Delay(2000); // the write reaches the connector: in its open transaction, not committed (MaxDelay 30 s)
+        // The write reached the connector: its event is in the open transaction (visible to read_uncommitted), not committed.
+        await WaitUntilAsync(() => UncommittedKeys(prefix + ".db0").Contains("pending"), run);
         Assert.DoesNotContain(Progress(prefix), p => p.Offset >= offset);
 
         run.Terminate();
@@ -100,6 +101,41 @@ public sealed class RunExitTests(ITestOutputHelper output) : IDisposable
         }
 
         return records;
+    }
+
+    private HashSet<string> UncommittedKeys(string topic)
+    {
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = _kafka.BootstrapServers,
+            GroupId = "t" + Guid.NewGuid().ToString("N"),
+            EnableAutoCommit = false,
+            IsolationLevel = IsolationLevel.ReadUncommitted,
+        };
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(config).Build();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _kafka.BootstrapServers }).Build();
+        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single();
+        var partitions = metadata.Partitions.Select(p => new TopicPartition(topic, p.PartitionId)).ToList();
+        var ends = partitions.ToDictionary(p => p.Partition.Value, p => consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High.Value);
+        consumer.Assign(partitions.Where(p => ends[p.Partition.Value] > 0).Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (ends.Any(e => e.Value > 0) && DateTime.UtcNow < deadline)
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (result is null)
+            {
+                continue;
+            }
+
+            keys.Add(Encoding.UTF8.GetString(result.Message.Key ?? []));
+            if (result.Offset.Value + 1 >= ends[result.Partition.Value])
+            {
+                ends[result.Partition.Value] = 0;
+            }
+        }
+
+        return keys;
     }
 
     private async Task WaitForProgressAsync(string prefix, Func<ProgressRecord, bool> condition, ConnectorProcess run) =>

@@ -13,9 +13,11 @@ public class SpoolTests
         await using var primary = await RedisServerProcess.StartAsync(["--repl-diskless-sync-delay", "0", "--client-output-buffer-limit", "replica 8mb 8mb 0"]);
         await using var redis = await RawRedis.ConnectAsync(primary.Port);
         var spoolDir = RedisServerProcess.CreateTempDirectory();
-        long peakSpilled = 0;
         ReplicaRun? runRef = null;
-        var seen = 0;
+        // The consumer stops at the first write of the workload until all of it has been written: the primary
+        // must then have pushed more than its 8 MB limit, which only the spool can have absorbed, whatever the
+        // machine's load (a consumer that merely sleeps can keep up with a writer slowed down by load).
+        var writesDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var run = ReplicaRun.Start(
             ReplicaRun.Options(primary.Port, o =>
             {
@@ -26,10 +28,9 @@ public class SpoolTests
             }),
             onMessage: async m =>
             {
-                if (m is CommandMessage && ++seen % 100 == 0)
+                if (m is CommandMessage c && c.Args.Count > 1 && c.Args[1].AsSpan().StartsWith("key:"u8))
                 {
-                    peakSpilled = Math.Max(peakSpilled, runRef!.Client.PeakSpilledBytes);
-                    await Task.Delay(40);
+                    await writesDone.Task;
                 }
             });
         runRef = run;
@@ -61,6 +62,14 @@ public class SpoolTests
         }
 
         var offset = await redis.MasterOffsetAsync();
+        var received = System.Diagnostics.Stopwatch.StartNew();
+        while (runRef!.Client.PeakSpilledBytes <= 8 << 20 && received.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(20);
+        }
+
+        var peakSpilled = runRef.Client.PeakSpilledBytes;
+        writesDone.SetResult();
         try
         {
             await run.WaitForOffsetAsync(offset, 30_000);
