@@ -10,7 +10,7 @@ using Vdr.Testing;
 namespace Vdr.Bench;
 
 /// <summary>
-/// <c>snapshot-kafka [keys] [streamSeconds] [runs]</c> (streamSeconds 0: snapshot only): (1) full sync of a mixed dataset (strings, hashes, lists, sets,
+/// <c>snapshot-kafka [keys] [streamSeconds] [runs] [small|large]</c> (streamSeconds 0: snapshot only): (1) full sync of a mixed dataset (strings, hashes, lists, sets,
 /// sorted sets) into the librdkafka mock cluster through the connector, against a native
 /// <c>redis-server --replicaof</c> diskless full sync of the same data in the same run; (2) streaming under
 /// <c>redis-benchmark -P 16</c> load: events/s and end-to-end lag (write on the primary → committed in Kafka),
@@ -27,15 +27,10 @@ public sealed class SnapshotKafkaBenchmark : IBenchmark
         var keys = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
         var streamSeconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
         var runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
-        await using var primary = await RedisServerProcess.StartAsync(["--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0", "--repl-backlog-size", "256mb", "--client-output-buffer-limit", "replica 0 0 0"], cancellationToken: cancellationToken);
+        var shape = args.Length > 3 ? SnapshotDataset.Parse(args[3]) : DatasetShape.Small;
+        await using var primary = await RedisServerProcess.StartAsync(SnapshotDataset.PrimaryArguments, cancellationToken: cancellationToken);
         await using var connection = await ConnectionMultiplexer.ConnectAsync(primary.EndPoint + ",allowAdmin=true,syncTimeout=60000");
-        Console.WriteLine($"loading {keys:N0} mixed keys...");
-        await LoadAsync(connection.GetDatabase(), keys);
-        var server = connection.GetServer(primary.EndPoint);
-        await server.ExecuteAsync("SAVE");
-        var rdbBytes = new FileInfo(primary.RdbPath).Length;
-        Console.WriteLine($"dataset: {keys:N0} keys, RDB {rdbBytes / 1e6:F1} MB");
-
+        var rdbBytes = await SnapshotDataset.LoadAsync(connection, primary, keys, shape);
         using var kafka = MockKafkaCluster.Start();
         Console.WriteLine("Kafka: " + kafka.Description);
         var natives = new List<double>();
@@ -56,7 +51,7 @@ public sealed class SnapshotKafkaBenchmark : IBenchmark
         var nativeMedian = Median(natives);
         var oursMedian = Median(ours);
         Console.WriteLine();
-        Console.WriteLine($"medians of {runs} runs, {keys:N0} keys, RDB {rdbBytes / 1e6:F1} MB, load average {LoadAverage()}:");
+        Console.WriteLine($"medians of {runs} runs, {keys:N0} keys ({shape}), RDB {rdbBytes / 1e6:F1} MB, load average {LoadAverage()}:");
         Console.WriteLine("| | s | keys/s | MB/s |");
         Console.WriteLine("| --- | --- | --- | --- |");
         Console.WriteLine($"| native `redis-server --replicaof` diskless full sync | {nativeMedian:F2} | {keys / nativeMedian:N0} | {rdbBytes / 1e6 / nativeMedian:F1} |");
@@ -82,38 +77,16 @@ public sealed class SnapshotKafkaBenchmark : IBenchmark
         return 0;
     }
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
-    private static async Task LoadAsync(IDatabase db, int keys)
-    {
-        const int Batch = 5_000;
-        for (var start = 0; start < keys; start += Batch)
-        {
-            var tasks = new List<Task>(Batch);
-            for (var i = start; i < Math.Min(keys, start + Batch); i++)
-            {
-                tasks.Add((i % 5) switch
-                {
-                    0 => db.HashSetAsync($"h:{i}", [new HashEntry("a", i), new HashEntry("b", "value-" + i)]),
-                    1 => db.ListRightPushAsync($"l:{i}", ["x", "y", "z"]),
-                    2 => db.SetAddAsync($"s:{i}", ["1", "2", "three"]),
-                    3 => db.SortedSetAddAsync($"z:{i}", [new SortedSetEntry("m1", 1), new SortedSetEntry("m2", 2.5)]),
-                    _ => db.StringSetAsync($"k:{i}", "value-" + i + "-0123456789abcdef"),
-                });
-            }
-
-            await Task.WhenAll(tasks);
-        }
-    }
-
-    private static async Task<TimeSpan> NativeSyncAsync(RedisServerProcess primary, int keys, CancellationToken cancellationToken)
+    internal static async Task<TimeSpan> NativeSyncAsync(RedisServerProcess primary, int keys, CancellationToken cancellationToken)
     {
         await using var replica = await RedisServerProcess.StartAsync(["--repl-diskless-load", "on-empty-db"], cancellationToken: cancellationToken);
         await using var connection = await ConnectionMultiplexer.ConnectAsync(replica.EndPoint + ",allowAdmin=true");
@@ -155,7 +128,7 @@ public sealed class SnapshotKafkaBenchmark : IBenchmark
         },
     };
 
-    private static async Task<TimeSpan> ConnectorSyncAsync(RedisServerProcess primary, MockKafkaCluster kafka, string prefix, int keys, CancellationToken cancellationToken)
+    internal static async Task<TimeSpan> ConnectorSyncAsync(RedisServerProcess primary, MockKafkaCluster kafka, string prefix, int keys, CancellationToken cancellationToken)
     {
         var connector = new RedisCdcConnector(Microsoft.Extensions.Options.Options.Create(Options(primary, kafka, prefix, 50_000, TimeSpan.FromMilliseconds(500))));
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -168,10 +141,28 @@ public sealed class SnapshotKafkaBenchmark : IBenchmark
                 done.TrySetResult(watch.Elapsed);
             }
         };
+        // Time the pipeline spends committing (flush + EndTxn): the Redis stream is read meanwhile only as far as buffers go.
+        double commitSeconds = 0;
+        var commits = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Vdr.Cdc.Diagnostics.CdcMetrics.MeterName && instrument.Name == "vdr.cdc.commit.duration")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
+        {
+            commitSeconds += value;
+            commits++;
+        });
+        listener.Start();
         var run = connector.RunAsync(cts.Token);
         var elapsed = await done.Task.WaitAsync(TimeSpan.FromMinutes(10), cancellationToken);
         await cts.CancelAsync();
         await run;
+        Console.WriteLine($"  connector: {commits} commits, {commitSeconds:F2} s committing (flush + EndTxn)");
         return elapsed;
     }
 

@@ -30,6 +30,13 @@ public sealed partial class CdcPipeline
     private readonly List<OutgoingRecord> _records = [];
     private readonly List<OutgoingRecord> _markers = [];
 
+    // Between the source and the sink: at most ChannelBatches batches of MaxBatchMessages messages or about
+    // MaxBatchBytes each (a single message can be larger: a snapshot chunk is up to 512 KiB), so a commit does not
+    // stop the reading of Redis at once, and memory stays bounded (about 20 MB for large values).
+    private const int ChannelBatches = 32;
+    private const int MaxBatchMessages = 256;
+    private const long MaxBatchBytes = 128 * 1024;
+
     public CdcPipeline(CdcOptions options, Func<IChangeSource> sourceFactory, TransactionalSink sink, KafkaTopicCatalog catalog, CommandKeyTable keyTable, ILogger logger, TimeProvider? time = null)
     {
         _options = options;
@@ -108,7 +115,7 @@ public sealed partial class CdcPipeline
                 ReplicationId = from?.ReplicationId ?? string.Empty,
             };
             state.Mapper = mapper;
-            var channel = Channel.CreateBounded<SourceMessage>(new BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true });
+            var channel = Channel.CreateBounded<List<SourceMessage>>(new BoundedChannelOptions(ChannelBatches) { SingleReader = true, SingleWriter = true });
             var pump = PumpAsync(source, from, channel.Writer, sessionCts.Token);
             try
             {
@@ -133,14 +140,50 @@ public sealed partial class CdcPipeline
         }
     }
 
-    private static async Task PumpAsync(IChangeSource source, SourcePosition? from, ChannelWriter<SourceMessage> writer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves the source's messages into the channel in batches: a batch is handed over when the next message is not
+    /// ready yet (so nothing waits for a batch to fill), or at <see cref="MaxBatchMessages"/> messages or
+    /// <see cref="MaxBatchBytes"/> bytes. One channel operation per message cost more than mapping the message.
+    /// </summary>
+    private static async Task PumpAsync(IChangeSource source, SourcePosition? from, ChannelWriter<List<SourceMessage>> writer, CancellationToken cancellationToken)
     {
         await Task.Yield();
         try
         {
-            await foreach (var message in source.StartAsync(from, cancellationToken).ConfigureAwait(false))
+            var messages = source.StartAsync(from, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            await using (messages.ConfigureAwait(false))
             {
-                await writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+                var batch = new List<SourceMessage>();
+                long bytes = 0;
+                while (true)
+                {
+                    var next = messages.MoveNextAsync();
+                    if (!next.IsCompleted && batch.Count > 0)
+                    {
+                        await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                        batch = [];
+                        bytes = 0;
+                    }
+
+                    if (!await next.ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    batch.Add(messages.Current);
+                    bytes += SourceMessageSize.Estimate(messages.Current);
+                    if (batch.Count >= MaxBatchMessages || bytes >= MaxBatchBytes)
+                    {
+                        await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                        batch = [];
+                        bytes = 0;
+                    }
+                }
+
+                if (batch.Count > 0)
+                {
+                    await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             writer.TryComplete();
@@ -151,14 +194,28 @@ public sealed partial class CdcPipeline
         }
     }
 
-    private async Task ConsumeAsync(ChannelReader<SourceMessage> reader, IChangeSource source, ChangeEventMapper mapper, SessionState state, CancellationToken cancellationToken)
+    private async Task ConsumeAsync(ChannelReader<List<SourceMessage>> reader, IChangeSource source, ChangeEventMapper mapper, SessionState state, CancellationToken cancellationToken)
     {
         var batch = _options.Kafka.Batch;
+        List<SourceMessage>? messages = null;
+        var index = 0;
         Task<bool>? waiting = null;
         while (true)
         {
-            if (reader.TryRead(out var message))
+            if (messages is null && reader.TryRead(out var read))
             {
+                messages = read;
+                index = 0;
+            }
+
+            if (messages is not null)
+            {
+                var message = messages[index++];
+                if (index == messages.Count)
+                {
+                    messages = null;
+                }
+
                 var forceCommit = await HandleAsync(message, source, mapper, state, cancellationToken).ConfigureAwait(false);
                 if (state.Dirty && (forceCommit || _sink.PendingEvents >= batch.MaxEvents || _sink.PendingBytes >= batch.MaxBytes
                     || _time.GetTimestamp() >= state.CommitDeadline))

@@ -190,26 +190,34 @@ public sealed partial class RedisReplicationClient
         var payload = new RdbPayloadReader(input, header);
         BeginSnapshotProgress(payload, header.IsDiskless ? -1 : header.Length);
         var db = 0;
-        long records = 0;
+        long recordCount = 0;
         long keys = 0;
-        await foreach (var record in SnapshotDecoder.ReadAsync(payload, _options.Rdb, cancellationToken).ConfigureAwait(false))
+        await foreach (var records in SnapshotDecoder.ReadBatchesAsync(payload, _options.Rdb, cancellationToken).ConfigureAwait(false))
         {
-            if (record is RdbAux aux && Encoding.ASCII.GetString(aux.Key) == "repl-stream-db"
-                && int.TryParse(Encoding.ASCII.GetString(aux.Value), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var streamDb) && streamDb >= 0)
+            var messages = new ReplicationMessage[records.Count];
+            for (var i = 0; i < records.Count; i++)
             {
-                db = streamDb;
+                var record = records[i];
+                if (record is RdbAux aux && Encoding.ASCII.GetString(aux.Key) == "repl-stream-db"
+                    && int.TryParse(Encoding.ASCII.GetString(aux.Value), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var streamDb) && streamDb >= 0)
+                {
+                    db = streamDb;
+                }
+
+                if (record is RdbKeyStart)
+                {
+                    keys++;
+                }
+
+                messages[i] = new SnapshotRecordMessage(record);
             }
 
-            records++;
-            if (record is RdbKeyStart)
+            recordCount += messages.Length;
+            Volatile.Write(ref _snapshotKeys, keys);
+            var batch = new ReplicationMessageBatch(messages);
+            if (!writer.TryWrite(batch))
             {
-                Volatile.Write(ref _snapshotKeys, ++keys);
-            }
-
-            var message = new SnapshotRecordMessage(record);
-            if (!writer.TryWrite(message))
-            {
-                await writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -224,7 +232,7 @@ public sealed partial class RedisReplicationClient
         EndSnapshotProgress(length);
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         var seconds = Math.Max(elapsed.TotalSeconds, 1e-3);
-        Log.SnapshotFinished(_logger, length, keys, records, (long)elapsed.TotalMilliseconds, Math.Round(keys / seconds), Math.Round(length / seconds / (1024 * 1024), 1));
+        Log.SnapshotFinished(_logger, length, keys, recordCount, (long)elapsed.TotalMilliseconds, Math.Round(keys / seconds), Math.Round(length / seconds / (1024 * 1024), 1));
         var position = new ReplicationPosition(reply.ReplicationId, reply.Offset, db);
         lock (_sync)
         {

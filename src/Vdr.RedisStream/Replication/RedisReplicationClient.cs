@@ -148,7 +148,17 @@ public sealed partial class RedisReplicationClient : IAsyncDisposable
 
                 while (reader.TryRead(out var message))
                 {
-                    yield return message;
+                    if (message is ReplicationMessageBatch batch)
+                    {
+                        foreach (var item in batch.Messages)
+                        {
+                            yield return item;
+                        }
+                    }
+                    else
+                    {
+                        yield return message;
+                    }
                 }
             }
         }
