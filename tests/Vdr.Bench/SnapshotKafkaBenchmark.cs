@@ -114,7 +114,20 @@ public sealed class SnapshotKafkaBenchmark : IBenchmark
         return watch.Elapsed;
     }
 
-    private static CdcOptions Options(RedisServerProcess primary, MockKafkaCluster kafka, string prefix, int maxEvents, TimeSpan maxDelay) => new()
+    private static CdcOptions Options(RedisServerProcess primary, MockKafkaCluster kafka, string prefix, int maxEvents, TimeSpan maxDelay)
+    {
+        var options = BaseOptions(primary, kafka, prefix, maxEvents, maxDelay);
+        // VDR_BENCH_PRODUCER="linger.ms=20;batch.size=4000000" overrides producer settings (to compare them).
+        foreach (var setting in (Environment.GetEnvironmentVariable("VDR_BENCH_PRODUCER") ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = setting.Split('=', 2);
+            options.Kafka.Producer[parts[0]] = parts[1];
+        }
+
+        return options;
+    }
+
+    private static CdcOptions BaseOptions(RedisServerProcess primary, MockKafkaCluster kafka, string prefix, int maxEvents, TimeSpan maxDelay) => new()
     {
         Name = prefix + "-connector",
         Redis = new RedisSourceOptions { Url = $"redis://{primary.EndPoint}", AckInterval = TimeSpan.FromMilliseconds(100) },

@@ -137,17 +137,39 @@ public sealed class TransactionalSink : IDisposable
     private void Produce(OutgoingRecord record, TopicPartition[] partitions)
     {
         var value = record.Event is null ? null : _serializer.Serialize(record.Topic, record.Event);
-        if (record.AllPartitions)
+        try
         {
-            foreach (var partition in partitions)
+            if (record.AllPartitions)
             {
-                Produce(partition, record.Key, value);
+                foreach (var partition in partitions)
+                {
+                    Produce(partition, record.Key, value);
+                }
+            }
+            else
+            {
+                Produce(partitions[Murmur2Partitioner.Partition(record.Key ?? [], partitions.Length)], record.Key, value);
             }
         }
-        else
+        catch (ProduceException<byte[], byte[]?> e) when (e.Error.Code is ErrorCode.MsgSizeTooLarge)
         {
-            Produce(partitions[Murmur2Partitioner.Partition(record.Key ?? [], partitions.Length)], record.Key, value);
+            // Snapshot values are chunked to fit; a single replicated command cannot be split. Nothing after the last
+            // commit is acknowledged to Redis, so a restart with a larger limit resumes before this command.
+            _inTransaction = true;
+            Abort();
+            throw new KafkaFatalException(RecordTooLargeMessage(record, value), e);
         }
+    }
+
+    private string RecordTooLargeMessage(OutgoingRecord record, byte[]? value)
+    {
+        var size = (value?.Length ?? 0) + (record.Key?.Length ?? 0);
+        var what = record.Event?.Command is { } command ? $"the {command.Name} command on key '{RecordKeyText.Describe(record.Key)}'"
+            : $"the {record.Event?.Op.ToString() ?? "tombstone"} event of key '{RecordKeyText.Describe(record.Key)}'";
+        return $"Kafka refused {what} for topic {record.Topic}: the record is {size:N0} bytes, more than the producer's message.max.bytes "
+            + $"({(_options.ProducerSettings().TryGetValue("message.max.bytes", out var max) ? max : "1000000, librdkafka's default")}). "
+            + "Raise Vdr:Cdc:Kafka:Producer:message.max.bytes (and the topic's max.message.bytes on the brokers) above that size and restart: "
+            + "the connector resumes from its last committed position, before this command.";
     }
 
     /// <summary>
