@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(4003, LogLevel.Warning, "Aborting the Kafka transaction failed: {Reason}")]
     public static partial void AbortFailed(ILogger logger, string reason);
 
+    [LoggerMessage(4004, LogLevel.Information, "Producing through Confluent.Kafka's Produce (the direct librdkafka path is unavailable: {Reason})")]
+    public static partial void DirectProduceUnavailable(ILogger logger, string reason);
+
     [LoggerMessage(4100, LogLevel.Information, "Connector {Connector}: resuming from replication id {ReplicationId} offset {Offset} db {Db} (epoch {Epoch})")]
     public static partial void Resuming(ILogger logger, string connector, string replicationId, long offset, int db, ulong epoch);
 

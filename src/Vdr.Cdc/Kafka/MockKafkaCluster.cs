@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
 
@@ -58,13 +57,12 @@ public sealed class MockKafkaCluster : IDisposable
         var holder = new ProducerBuilder<byte[], byte[]>(config).SetLogHandler((_, _) => { }).Build();
         try
         {
-            var rk = RawHandle(holder);
-            var lib = NativeLibrary.Load(LoadedLibrdkafkaPath());
-            var clusterNew = Marshal.GetDelegateForFunctionPointer<MockClusterNew>(NativeLibrary.GetExport(lib, "rd_kafka_mock_cluster_new"));
-            var bootstraps = Marshal.GetDelegateForFunctionPointer<MockClusterBootstraps>(NativeLibrary.GetExport(lib, "rd_kafka_mock_cluster_bootstraps"));
-            var destroy = Marshal.GetDelegateForFunctionPointer<MockClusterDestroy>(NativeLibrary.GetExport(lib, "rd_kafka_mock_cluster_destroy"));
-            var pushErrors = Marshal.GetDelegateForFunctionPointer<MockPushRequestErrors>(NativeLibrary.GetExport(lib, "rd_kafka_mock_push_request_errors_array"));
-            var topicCreate = Marshal.GetDelegateForFunctionPointer<MockTopicCreate>(NativeLibrary.GetExport(lib, "rd_kafka_mock_topic_create"));
+            var rk = LibrdkafkaNative.RawHandle(holder);
+            var clusterNew = Marshal.GetDelegateForFunctionPointer<MockClusterNew>(LibrdkafkaNative.Export("rd_kafka_mock_cluster_new"));
+            var bootstraps = Marshal.GetDelegateForFunctionPointer<MockClusterBootstraps>(LibrdkafkaNative.Export("rd_kafka_mock_cluster_bootstraps"));
+            var destroy = Marshal.GetDelegateForFunctionPointer<MockClusterDestroy>(LibrdkafkaNative.Export("rd_kafka_mock_cluster_destroy"));
+            var pushErrors = Marshal.GetDelegateForFunctionPointer<MockPushRequestErrors>(LibrdkafkaNative.Export("rd_kafka_mock_push_request_errors_array"));
+            var topicCreate = Marshal.GetDelegateForFunctionPointer<MockTopicCreate>(LibrdkafkaNative.Export("rd_kafka_mock_topic_create"));
             var mcluster = clusterNew(rk, brokers);
             if (mcluster == IntPtr.Zero)
             {
@@ -116,29 +114,5 @@ public sealed class MockKafkaCluster : IDisposable
         _disposed = true;
         _destroy(_mockCluster);
         _holder.Dispose();
-    }
-
-    private static IntPtr RawHandle(IClient client)
-    {
-        var handle = client.Handle;
-        var property = handle.GetType().GetProperty("LibrdkafkaHandle", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public)
-            ?? throw new InvalidOperationException("Confluent.Kafka's Handle has no LibrdkafkaHandle property (library changed?)");
-        var safeHandle = (SafeHandle)(property.GetValue(handle) ?? throw new InvalidOperationException("no librdkafka handle"));
-        return safeHandle.DangerousGetHandle();
-    }
-
-    /// <summary>The path of the librdkafka shared library Confluent.Kafka loaded (so we bind to the same copy).</summary>
-    private static string LoadedLibrdkafkaPath()
-    {
-        foreach (var line in File.ReadLines("/proc/self/maps"))
-        {
-            var index = line.IndexOf('/', StringComparison.Ordinal);
-            if (index >= 0 && line.Contains("librdkafka", StringComparison.Ordinal))
-            {
-                return line[index..];
-            }
-        }
-
-        throw new InvalidOperationException("librdkafka is not loaded in this process (/proc/self/maps has no librdkafka)");
     }
 }

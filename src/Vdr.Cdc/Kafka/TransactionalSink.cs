@@ -24,7 +24,8 @@ public sealed class TransactionalSink : IDisposable
     private readonly IEventSerializer _serializer;
     private readonly ILogger _logger;
     private readonly IProducer<byte[], byte[]?> _producer;
-    private readonly Dictionary<string, TopicPartition[]> _topics = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TopicTarget> _topics = new(StringComparer.Ordinal);
+    private readonly DirectTopicProducer? _direct;
     private readonly Message<byte[], byte[]?> _message = new();
     private readonly string _progressTopic;
     private readonly TopicPartition _progressPartition;
@@ -74,6 +75,11 @@ public sealed class TransactionalSink : IDisposable
                 }
             })
             .Build();
+        _direct = DirectTopicProducer.TryCreate(_producer, out var reason);
+        if (_direct is null)
+        {
+            Log.DirectProduceUnavailable(_logger, reason ?? "unknown");
+        }
     }
 
     /// <summary>Records produced in the open transaction.</summary>
@@ -101,12 +107,12 @@ public sealed class TransactionalSink : IDisposable
         for (var i = 0; i < records.Count; i++)
         {
             var record = records[i];
-            if (!_topics.TryGetValue(record.Topic, out var partitions))
+            if (!_topics.TryGetValue(record.Topic, out var target))
             {
                 return WriteFromNewTopicAsync(records, i, cancellationToken);
             }
 
-            Produce(record, partitions);
+            Produce(record, target);
         }
 
         return ValueTask.CompletedTask;
@@ -117,41 +123,43 @@ public sealed class TransactionalSink : IDisposable
         for (var i = from; i < records.Count; i++)
         {
             var record = records[i];
-            if (!_topics.TryGetValue(record.Topic, out var partitions))
+            if (!_topics.TryGetValue(record.Topic, out var target))
             {
                 var count = await _catalog.GetPartitionCountAsync(record.Topic, isProgressTopic: false, cancellationToken).ConfigureAwait(false);
                 await _serializer.PrepareTopicAsync(record.Topic, cancellationToken).ConfigureAwait(false);
-                partitions = new TopicPartition[count];
+                var partitions = new TopicPartition[count];
                 for (var p = 0; p < count; p++)
                 {
                     partitions[p] = new TopicPartition(record.Topic, p);
                 }
 
-                _topics.Add(record.Topic, partitions);
+                target = new TopicTarget(partitions, _direct?.Topic(record.Topic) ?? IntPtr.Zero);
+                _topics.Add(record.Topic, target);
             }
 
-            Produce(record, partitions);
+            Produce(record, target);
         }
     }
 
-    private void Produce(OutgoingRecord record, TopicPartition[] partitions)
+    private void Produce(OutgoingRecord record, TopicTarget target)
     {
         var value = record.Event is null ? null : _serializer.Serialize(record.Topic, record.Event);
+        var partitions = target.Partitions;
         try
         {
             if (record.AllPartitions)
             {
                 foreach (var partition in partitions)
                 {
-                    Produce(partition, record.Key, value);
+                    Produce(partition, record.Key, value, target.Native);
                 }
             }
             else
             {
-                Produce(partitions[Murmur2Partitioner.Partition(record.Key ?? [], partitions.Length)], record.Key, value);
+                Produce(partitions[Murmur2Partitioner.Partition(record.Key ?? [], partitions.Length)], record.Key, value, target.Native);
             }
         }
-        catch (ProduceException<byte[], byte[]?> e) when (e.Error.Code is ErrorCode.MsgSizeTooLarge)
+        catch (KafkaException e) when (e.Error.Code is ErrorCode.MsgSizeTooLarge)
         {
             // Snapshot values are chunked to fit; a single replicated command cannot be split. Nothing after the last
             // commit is acknowledged to Redis, so a restart with a larger limit resumes before this command.
@@ -220,9 +228,13 @@ public sealed class TransactionalSink : IDisposable
         PendingBytes = 0;
     }
 
-    public void Dispose() => _producer.Dispose();
+    public void Dispose()
+    {
+        _direct?.Dispose();
+        _producer.Dispose();
+    }
 
-    private void Produce(TopicPartition target, byte[]? key, byte[]? value, bool countsAsEvent = true)
+    private void Produce(TopicPartition target, byte[]? key, byte[]? value, IntPtr nativeTopic = default, bool countsAsEvent = true)
     {
         if (_fatalError is { } fatal)
         {
@@ -244,8 +256,24 @@ public sealed class TransactionalSink : IDisposable
         {
             try
             {
-                _producer.Produce(target, message);
-                break;
+                if (nativeTopic == IntPtr.Zero)
+                {
+                    _producer.Produce(target, message);
+                    break;
+                }
+
+                var error = _direct!.Produce(nativeTopic, target.Partition.Value, key, value);
+                if (error == ErrorCode.NoError)
+                {
+                    break;
+                }
+
+                if (error != ErrorCode.Local_QueueFull)
+                {
+                    throw new KafkaException(new Error(error, $"Produce to {target}: {new Error(error).Reason}"));
+                }
+
+                _producer.Poll(TimeSpan.FromMilliseconds(50));
             }
             catch (ProduceException<byte[], byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
             {
@@ -296,7 +324,7 @@ public sealed class TransactionalSink : IDisposable
             throw new TransactionAbortedException($"Kafka {operation} failed and the transaction was aborted: {e.Error.Code}: {e.Error.Reason}", e);
         }
 
-        if (e.Error.IsFatal || e.Error.Code is ErrorCode.ProducerFenced or ErrorCode.Local_Fenced or ErrorCode.InvalidProducerEpoch or ErrorCode.TransactionalIdAuthorizationFailed
+        if (e.Error.IsFatal || e.Error.Code is ErrorCode.Local_Fatal or ErrorCode.ProducerFenced or ErrorCode.Local_Fenced or ErrorCode.InvalidProducerEpoch or ErrorCode.TransactionalIdAuthorizationFailed
             or ErrorCode.TopicAuthorizationFailed or ErrorCode.ClusterAuthorizationFailed)
         {
             throw new KafkaFatalException(
@@ -305,4 +333,6 @@ public sealed class TransactionalSink : IDisposable
                 e);
         }
     }
+
+    private sealed record TopicTarget(TopicPartition[] Partitions, IntPtr Native);
 }
