@@ -82,6 +82,9 @@ public sealed class TransactionalSink : IDisposable
         }
     }
 
+    /// <summary>True when data records go through librdkafka's topic handles (<see cref="DirectTopicProducer"/>), false on the Confluent.Kafka fallback.</summary>
+    public bool ProducesDirectly => _direct is not null;
+
     /// <summary>Records produced in the open transaction.</summary>
     public int PendingEvents { get; private set; }
 

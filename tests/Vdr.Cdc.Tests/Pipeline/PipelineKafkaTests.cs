@@ -254,6 +254,35 @@ public sealed class PipelineKafkaTests : IDisposable
         Kafka = WithBatch(_kafka.NewOptions(prefix), maxEvents),
     };
 
+    [Fact]
+    public async Task Sink_DirectProducePath_KeysValuesTombstonesAndAllPartitionRecordsArriveAsProduced()
+    {
+        var prefix = NewPrefix();
+        var options = _kafka.NewOptions(prefix);
+        var catalog = Track(new KafkaTopicCatalog(options));
+        var sink = Track(new TransactionalSink(options, prefix + "-direct", catalog, ProtobufEventSerializer.Instance, _logger));
+        Assert.True(sink.ProducesDirectly, "the sink fell back to Confluent.Kafka's Produce (librdkafka exports not reachable)");
+        var topic = prefix + ".db0";
+        var upsert = new ChangeEvent { Op = Op.Upsert, Key = ByteString.CopyFromUtf8("k\u00e9y"), Command = new Command { Name = "SET", Args = { ByteString.CopyFromUtf8("k\u00e9y"), ByteString.CopyFrom(new byte[70_000]) } } };
+        var control = new ChangeEvent { Op = Op.Control, Control = new Control { Kind = ControlKind.SnapshotBegin } };
+        var key = System.Text.Encoding.UTF8.GetBytes("k\u00e9y");
+
+        sink.InitTransactions();
+        await sink.WriteAsync([new OutgoingRecord(topic, key, upsert, false), new OutgoingRecord(topic, key, null, false), new OutgoingRecord(topic, null, control, true)], CancellationToken.None);
+        await sink.CommitAsync(new ProgressRecord { Connector = prefix + "-direct", ReplicationId = "r", Offset = 1 }, CancellationToken.None);
+
+        var records = _kafka.ReadAll([topic]);
+        var keyed = records.Where(r => r.Message.Key is not null).ToList();
+        Assert.Equal(2, keyed.Count);
+        Assert.All(keyed, r => Assert.Equal(key, r.Message.Key));
+        Assert.Single(keyed.Select(r => r.Partition.Value).Distinct());
+        Assert.Equal(upsert.ToByteArray(), keyed[0].Message.Value);
+        Assert.Null(keyed[1].Message.Value);
+        var partitions = await catalog.GetPartitionCountAsync(topic, isProgressTopic: false, CancellationToken.None);
+        Assert.Equal(Enumerable.Range(0, partitions), records.Where(r => r.Message.Key is null).Select(r => r.Partition.Value).Order());
+        Assert.All(records.Where(r => r.Message.Key is null), r => Assert.Equal(control.ToByteArray(), r.Message.Value));
+    }
+
     private static KafkaOptions WithBatch(KafkaOptions options, int maxEvents)
     {
         options.Batch = new BatchOptions { MaxEvents = maxEvents, MaxDelay = TimeSpan.FromMilliseconds(50) };
