@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Vdr.RedisStream.Psync;
+using System.IO.Pipelines;
 using Vdr.RedisStream.Rdb;
 
 namespace Vdr.RedisStream.Replication;
@@ -7,22 +7,23 @@ namespace Vdr.RedisStream.Replication;
 /// <summary>
 /// Decodes the snapshot payload of a full resync with the streaming <see cref="RdbReader"/>, in batches: a batch
 /// ends when the next record would have to wait for the network, or after <see cref="MaxRecords"/> records or
-/// <see cref="MaxPayloadBytes"/> bytes of payload. Handing records over one by one costs a synchronised channel
+/// about <see cref="MaxBatchBytes"/> bytes of decoded records (<see cref="RdbRecordSize"/>), which bounds the memory
+/// of the batches waiting in the client's channel. Handing records over one by one costs a synchronised channel
 /// operation each, which took more time than decoding them.
 /// </summary>
 internal static class SnapshotDecoder
 {
     public const int MaxRecords = 128;
 
-    public const long MaxPayloadBytes = 128 * 1024;
+    public const long MaxBatchBytes = 128 * 1024;
 
-    public static async IAsyncEnumerable<List<RdbRecord>> ReadBatchesAsync(RdbPayloadReader payload, RdbReaderOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<List<RdbRecord>> ReadBatchesAsync(PipeReader payload, RdbReaderOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var reader = new RdbReader(payload, options);
         await using (reader.ConfigureAwait(false))
         {
             var batch = new List<RdbRecord>(MaxRecords);
-            var batchStart = payload.Consumed;
+            long bytes = 0;
             while (true)
             {
                 var next = reader.ReadAsync(cancellationToken);
@@ -30,7 +31,7 @@ internal static class SnapshotDecoder
                 {
                     yield return batch;
                     batch = new List<RdbRecord>(MaxRecords);
-                    batchStart = payload.Consumed;
+                    bytes = 0;
                 }
 
                 if (!await next.ConfigureAwait(false))
@@ -39,11 +40,12 @@ internal static class SnapshotDecoder
                 }
 
                 batch.Add(reader.Current);
-                if (batch.Count >= MaxRecords || payload.Consumed - batchStart >= MaxPayloadBytes)
+                bytes += RdbRecordSize.Estimate(reader.Current);
+                if (batch.Count >= MaxRecords || bytes >= MaxBatchBytes)
                 {
                     yield return batch;
                     batch = new List<RdbRecord>(MaxRecords);
-                    batchStart = payload.Consumed;
+                    bytes = 0;
                 }
             }
 
