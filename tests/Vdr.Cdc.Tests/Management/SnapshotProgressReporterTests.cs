@@ -22,19 +22,19 @@ public sealed class SnapshotProgressReporterTests(ITestOutputHelper output) : ID
         await using var redis = await RedisServerProcess.StartAsync(["--repl-diskless-sync-delay", "0", "--enable-debug-command", "yes"]);
         await using (var connection = await ConnectionMultiplexer.ConnectAsync(redis.EndPoint + ",allowAdmin=true"))
         {
-            await connection.GetDatabase().ExecuteAsync("DEBUG", "POPULATE", "60000", "key", "64");
+            await connection.GetDatabase().ExecuteAsync("DEBUG", "POPULATE", "200000", "key", "64");
         }
 
         var prefix = "prog" + Guid.NewGuid().ToString("N")[..8];
         var bar = new SynchronizedWriter();
         await using var host = await ManagementTestHost.StartAsync(redis.EndPoint, _kafka.NewOptions(prefix), prefix + "-c", output, progressBar: bar);
         var logged = new RecordingLogger();
-        using var logReporter = new SnapshotProgressReporter(host.Connector, logged, TextWriter.Null, interactive: false, logInterval: TimeSpan.FromMilliseconds(300));
+        using var logReporter = new SnapshotProgressReporter(host.Connector, logged, TextWriter.Null, interactive: false, logInterval: TimeSpan.FromMilliseconds(50));
         await logReporter.StartAsync(CancellationToken.None);
 
         await host.WaitForStatusAsync("/healthz/ready", HttpStatusCode.OK, Timeout);
         var deadline = DateTime.UtcNow + Timeout;
-        while (!(host.Connector.Telemetry.SnapshotProgress is { InProgress: false, Keys: 60000 } && bar.Text.EndsWith('\n')))
+        while (!(host.Connector.Telemetry.SnapshotProgress is { InProgress: false, Keys: 200000 } && bar.Text.EndsWith('\n')))
         {
             Assert.True(DateTime.UtcNow < deadline, "the snapshot did not finish in time: " + bar.Text);
             await Task.Delay(100);
@@ -50,7 +50,7 @@ public sealed class SnapshotProgressReporterTests(ITestOutputHelper output) : ID
         Assert.Contains("ETA", frames[0], StringComparison.Ordinal);
         var last = frames[^1];
         Assert.Contains("100.0 %", last, StringComparison.Ordinal);
-        Assert.Contains("60000", last, StringComparison.Ordinal);
+        Assert.Contains("200000", last, StringComparison.Ordinal);
         Assert.EndsWith("\n", last, StringComparison.Ordinal);
         Assert.Equal(1, text.Count(c => c == '\n'));
 
