@@ -9,4 +9,10 @@ public interface IEventSerializer
     Task PrepareTopicAsync(string topic, CancellationToken cancellationToken);
 
     byte[] Serialize(string topic, ChangeEvent change);
+
+    /// <summary>
+    /// Writes the value into <paramref name="buffer"/> (replaced by a larger array when too small) and returns its
+    /// length: the hot path reuses one buffer instead of allocating an array per record.
+    /// </summary>
+    int Serialize(string topic, ChangeEvent change, ref byte[] buffer);
 }

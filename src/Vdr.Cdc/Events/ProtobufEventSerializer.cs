@@ -11,4 +11,12 @@ public sealed class ProtobufEventSerializer : IEventSerializer
     public Task PrepareTopicAsync(string topic, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public byte[] Serialize(string topic, ChangeEvent change) => change.ToByteArray();
+
+    public int Serialize(string topic, ChangeEvent change, ref byte[] buffer)
+    {
+        var size = change.CalculateSize();
+        SerializationBuffer.EnsureCapacity(ref buffer, size);
+        change.WriteTo(buffer.AsSpan(0, size));
+        return size;
+    }
 }

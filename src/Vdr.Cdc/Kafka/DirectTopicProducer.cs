@@ -70,13 +70,17 @@ internal sealed unsafe class DirectTopicProducer : IDisposable
         return topic;
     }
 
-    /// <summary>Enqueues one record (a null value is a tombstone); returns librdkafka's error code (NoError when queued).</summary>
-    public ErrorCode Produce(IntPtr topic, int partition, byte[]? key, byte[]? value)
+    /// <summary>
+    /// Enqueues one record with the first <paramref name="length"/> bytes of <paramref name="value"/> (null: a
+    /// tombstone); returns librdkafka's error code (NoError when queued).
+    /// </summary>
+    public ErrorCode Produce(IntPtr topic, int partition, byte[]? key, byte[]? value, int length)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, value?.Length ?? 0);
         fixed (byte* k = key)
         fixed (byte* v = value)
         {
-            var result = _produce(topic, partition, MsgFlagCopy, v, (nuint)(value?.Length ?? 0), k, (nuint)(key?.Length ?? 0), IntPtr.Zero);
+            var result = _produce(topic, partition, MsgFlagCopy, v, (nuint)length, k, (nuint)(key?.Length ?? 0), IntPtr.Zero);
             return result == 0 ? ErrorCode.NoError : (ErrorCode)_lastError();
         }
     }

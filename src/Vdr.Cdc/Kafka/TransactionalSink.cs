@@ -26,6 +26,7 @@ public sealed class TransactionalSink : IDisposable
     private readonly IProducer<byte[], byte[]?> _producer;
     private readonly Dictionary<string, TopicTarget> _topics = new(StringComparer.Ordinal);
     private readonly DirectTopicProducer? _direct;
+    private byte[] _valueBuffer = [];
     private readonly Message<byte[], byte[]?> _message = new();
     private readonly string _progressTopic;
     private readonly TopicPartition _progressPartition;
@@ -146,7 +147,24 @@ public sealed class TransactionalSink : IDisposable
 
     private void Produce(OutgoingRecord record, TopicTarget target)
     {
-        var value = record.Event is null ? null : _serializer.Serialize(record.Topic, record.Event);
+        // The direct path copies the value into librdkafka, so it is serialized into one reused buffer; the
+        // Confluent.Kafka fallback needs an array of exactly the value.
+        byte[]? value = null;
+        var length = 0;
+        if (record.Event is not null)
+        {
+            if (target.Native != IntPtr.Zero)
+            {
+                length = _serializer.Serialize(record.Topic, record.Event, ref _valueBuffer);
+                value = _valueBuffer;
+            }
+            else
+            {
+                value = _serializer.Serialize(record.Topic, record.Event);
+                length = value.Length;
+            }
+        }
+
         var partitions = target.Partitions;
         try
         {
@@ -154,12 +172,12 @@ public sealed class TransactionalSink : IDisposable
             {
                 foreach (var partition in partitions)
                 {
-                    Produce(partition, record.Key, value, target.Native);
+                    Produce(partition, record.Key, value, length, target.Native);
                 }
             }
             else
             {
-                Produce(partitions[Murmur2Partitioner.Partition(record.Key ?? [], partitions.Length)], record.Key, value, target.Native);
+                Produce(partitions[Murmur2Partitioner.Partition(record.Key ?? [], partitions.Length)], record.Key, value, length, target.Native);
             }
         }
         catch (KafkaException e) when (e.Error.Code is ErrorCode.MsgSizeTooLarge)
@@ -168,13 +186,13 @@ public sealed class TransactionalSink : IDisposable
             // commit is acknowledged to Redis, so a restart with a larger limit resumes before this command.
             _inTransaction = true;
             Abort();
-            throw new KafkaFatalException(RecordTooLargeMessage(record, value), e);
+            throw new KafkaFatalException(RecordTooLargeMessage(record, length), e);
         }
     }
 
-    private string RecordTooLargeMessage(OutgoingRecord record, byte[]? value)
+    private string RecordTooLargeMessage(OutgoingRecord record, int valueLength)
     {
-        var size = (value?.Length ?? 0) + (record.Key?.Length ?? 0);
+        var size = valueLength + (record.Key?.Length ?? 0);
         var what = record.Event?.Command is { } command ? $"the {command.Name} command on key '{RecordKeyText.Describe(record.Key)}'"
             : $"the {record.Event?.Op.ToString() ?? "tombstone"} event of key '{RecordKeyText.Describe(record.Key)}'";
         return $"Kafka refused {what} for topic {record.Topic}: the record is {size:N0} bytes, more than the producer's message.max.bytes "
@@ -201,7 +219,8 @@ public sealed class TransactionalSink : IDisposable
             throw new TransactionAbortedException($"Kafka did not acknowledge {unsent} events within {_options.OperationTimeout.TotalSeconds:0} s; the transaction was aborted.");
         }
 
-        Produce(_progressPartition, _progressKey, progress.ToByteArray(), countsAsEvent: false);
+        var progressValue = progress.ToByteArray();
+        Produce(_progressPartition, _progressKey, progressValue, progressValue.Length, countsAsEvent: false);
         await Task.Run(() => Call("CommitTransaction", () => _producer.CommitTransaction(_options.OperationTimeout)), cancellationToken).ConfigureAwait(false);
         _inTransaction = false;
         CommittedEvents += (ulong)PendingEvents;
@@ -237,7 +256,8 @@ public sealed class TransactionalSink : IDisposable
         _producer.Dispose();
     }
 
-    private void Produce(TopicPartition target, byte[]? key, byte[]? value, IntPtr nativeTopic = default, bool countsAsEvent = true)
+    /// <param name="value">The value (null: a tombstone); on the direct path only its first <paramref name="length"/> bytes.</param>
+    private void Produce(TopicPartition target, byte[]? key, byte[]? value, int length, IntPtr nativeTopic = default, bool countsAsEvent = true)
     {
         if (_fatalError is { } fatal)
         {
@@ -265,7 +285,7 @@ public sealed class TransactionalSink : IDisposable
                     break;
                 }
 
-                var error = _direct!.Produce(nativeTopic, target.Partition.Value, key, value);
+                var error = _direct!.Produce(nativeTopic, target.Partition.Value, key, value, length);
                 if (error == ErrorCode.NoError)
                 {
                     break;
@@ -292,7 +312,7 @@ public sealed class TransactionalSink : IDisposable
         if (countsAsEvent)
         {
             PendingEvents++;
-            PendingBytes += (value?.Length ?? 0) + (key?.Length ?? 0);
+            PendingBytes += length + (key?.Length ?? 0);
         }
     }
 

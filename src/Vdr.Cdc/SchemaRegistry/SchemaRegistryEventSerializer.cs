@@ -56,16 +56,24 @@ public sealed class SchemaRegistryEventSerializer : IEventSerializer, IDisposabl
 
     public byte[] Serialize(string topic, ChangeEvent change)
     {
+        var bytes = Array.Empty<byte>();
+        var size = Serialize(topic, change, ref bytes);
+        return size == bytes.Length ? bytes : bytes[..size];
+    }
+
+    public int Serialize(string topic, ChangeEvent change, ref byte[] buffer)
+    {
         if (!_schemaIds.TryGetValue(topic, out var schemaId))
         {
             throw new InvalidOperationException($"the schema of topic {topic} was not registered (PrepareTopicAsync was not called)");
         }
 
         var headerLength = ConfluentWireFormat.HeaderLength(ChangeEventPath);
-        var bytes = new byte[headerLength + change.CalculateSize()];
-        ConfluentWireFormat.WriteHeader(bytes, schemaId, ChangeEventPath);
-        change.WriteTo(bytes.AsSpan(headerLength));
-        return bytes;
+        var size = headerLength + change.CalculateSize();
+        SerializationBuffer.EnsureCapacity(ref buffer, size);
+        ConfluentWireFormat.WriteHeader(buffer, schemaId, ChangeEventPath);
+        change.WriteTo(buffer.AsSpan(headerLength, size - headerLength));
+        return size;
     }
 
     public void Dispose() => _client.Dispose();
