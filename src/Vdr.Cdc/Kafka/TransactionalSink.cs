@@ -6,6 +6,7 @@ using Vdr.Cdc.Diagnostics;
 using Vdr.Cdc.Events;
 using Vdr.Cdc.Events.V1;
 using Vdr.Cdc.Routing;
+using Vdr.RedisStream.Resp;
 
 namespace Vdr.Cdc.Kafka;
 
@@ -184,7 +185,6 @@ public sealed class TransactionalSink : IDisposable
         {
             // Snapshot values are chunked to fit; a single replicated command cannot be split. Nothing after the last
             // commit is acknowledged to Redis, so a restart with a larger limit resumes before this command.
-            _inTransaction = true;
             Abort();
             throw new KafkaFatalException(RecordTooLargeMessage(record, length), e);
         }
@@ -193,8 +193,8 @@ public sealed class TransactionalSink : IDisposable
     private string RecordTooLargeMessage(OutgoingRecord record, int valueLength)
     {
         var size = valueLength + (record.Key?.Length ?? 0);
-        var what = record.Event?.Command is { } command ? $"the {command.Name} command on key '{RecordKeyText.Describe(record.Key)}'"
-            : $"the {record.Event?.Op.ToString() ?? "tombstone"} event of key '{RecordKeyText.Describe(record.Key)}'";
+        var key = record.Key is { Length: > 0 } k ? RespAscii.Describe(k, max: 200) : "\"\"";
+        var what = record.Event?.Command is { } command ? $"the {command.Name} command on key {key}" : $"the {record.Event?.Op.ToString() ?? "tombstone"} event of key {key}";
         return $"Kafka refused {what} for topic {record.Topic}: the record is {size:N0} bytes, more than the producer's message.max.bytes "
             + $"({(_options.ProducerSettings().TryGetValue("message.max.bytes", out var max) ? max : "1000000, librdkafka's default")}). "
             + "Raise Vdr:Cdc:Kafka:Producer:message.max.bytes (and the topic's max.message.bytes on the brokers) above that size and restart: "

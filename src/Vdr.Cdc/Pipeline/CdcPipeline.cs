@@ -8,6 +8,7 @@ using Vdr.Cdc.Kafka;
 using Vdr.Cdc.Keys;
 using Vdr.Cdc.Progress;
 using Vdr.Cdc.Routing;
+using Vdr.RedisStream.Replication;
 
 namespace Vdr.Cdc.Pipeline;
 
@@ -140,50 +141,16 @@ public sealed partial class CdcPipeline
         }
     }
 
-    /// <summary>
-    /// Moves the source's messages into the channel in batches: a batch is handed over when the next message is not
-    /// ready yet (so nothing waits for a batch to fill), or at <see cref="MaxBatchMessages"/> messages or
-    /// <see cref="MaxBatchBytes"/> bytes. One channel operation per message cost more than mapping the message.
-    /// </summary>
+    /// <summary>Moves the source's messages into the channel in batches (<see cref="AsyncBatches.BatchAsync"/>).</summary>
     private static async Task PumpAsync(IChangeSource source, SourcePosition? from, ChannelWriter<List<SourceMessage>> writer, CancellationToken cancellationToken)
     {
         await Task.Yield();
         try
         {
-            var messages = source.StartAsync(from, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            await using (messages.ConfigureAwait(false))
+            var batches = source.StartAsync(from, cancellationToken).BatchAsync(MaxBatchMessages, MaxBatchBytes, SourceMessageSize.Estimate, cancellationToken);
+            await foreach (var batch in batches.ConfigureAwait(false))
             {
-                var batch = new List<SourceMessage>();
-                long bytes = 0;
-                while (true)
-                {
-                    var next = messages.MoveNextAsync();
-                    if (!next.IsCompleted && batch.Count > 0)
-                    {
-                        await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-                        batch = [];
-                        bytes = 0;
-                    }
-
-                    if (!await next.ConfigureAwait(false))
-                    {
-                        break;
-                    }
-
-                    batch.Add(messages.Current);
-                    bytes += SourceMessageSize.Estimate(messages.Current);
-                    if (batch.Count >= MaxBatchMessages || bytes >= MaxBatchBytes)
-                    {
-                        await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-                        batch = [];
-                        bytes = 0;
-                    }
-                }
-
-                if (batch.Count > 0)
-                {
-                    await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-                }
+                await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
             }
 
             writer.TryComplete();

@@ -22,34 +22,7 @@ internal static class SnapshotDecoder
         var reader = new RdbReader(payload, options);
         await using (reader.ConfigureAwait(false))
         {
-            var batch = new List<RdbRecord>(MaxRecords);
-            long bytes = 0;
-            while (true)
-            {
-                var next = reader.ReadAsync(cancellationToken);
-                if (!next.IsCompleted && batch.Count > 0)
-                {
-                    yield return batch;
-                    batch = new List<RdbRecord>(MaxRecords);
-                    bytes = 0;
-                }
-
-                if (!await next.ConfigureAwait(false))
-                {
-                    break;
-                }
-
-                batch.Add(reader.Current);
-                bytes += RdbRecordSize.Estimate(reader.Current);
-                if (batch.Count >= MaxRecords || bytes >= MaxBatchBytes)
-                {
-                    yield return batch;
-                    batch = new List<RdbRecord>(MaxRecords);
-                    bytes = 0;
-                }
-            }
-
-            if (batch.Count > 0)
+            await foreach (var batch in reader.ReadAllAsync(cancellationToken).BatchAsync(MaxRecords, MaxBatchBytes, RdbRecordSize.Estimate, cancellationToken).ConfigureAwait(false))
             {
                 yield return batch;
             }

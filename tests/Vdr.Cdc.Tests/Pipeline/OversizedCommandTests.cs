@@ -27,32 +27,21 @@ public sealed class OversizedCommandTests(ITestOutputHelper output) : IDisposabl
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.EndPoint + ",allowAdmin=true");
         var db = connection.GetDatabase();
         var prefix = "oversize" + Guid.NewGuid().ToString("N")[..8];
-        var options = new CdcOptions
-        {
-            Name = prefix + "-connector",
-            Redis = new RedisSourceOptions { Url = $"redis://{redis.EndPoint}", AckInterval = TimeSpan.FromMilliseconds(100) },
-            Kafka = _kafka.NewOptions(prefix),
-        };
-        options.Kafka.Batch = new BatchOptions { MaxDelay = TimeSpan.FromMilliseconds(50) };
+        var options = ConnectorTestRun.Options(redis, _kafka, prefix);
         var connector = new RedisCdcConnector(Options.Create(options), new TestOutputLoggerFactory(output));
         using var cts = new CancellationTokenSource(Timeout);
         var run = connector.RunAsync(cts.Token);
         var deadline = DateTime.UtcNow + Timeout;
-        while (connector.Pipeline?.LastCommitted is not { Phase: Phase.Streaming })
-        {
-            Assert.False(run.IsCompleted, $"the connector stopped: {run.Exception?.GetBaseException().Message}");
-            Assert.True(DateTime.UtcNow < deadline, "the snapshot was not committed in time");
-            await Task.Delay(20);
-        }
+        var pipeline = await ConnectorTestRun.WaitForStreamingAsync(connector, run, deadline);
 
         await db.StringSetAsync("small", "1");
-        while (connector.Pipeline.LastCommitted.Offset < MasterOffset(connection, redis))
+        while (pipeline.LastCommitted!.Offset < MasterOffset(connection, redis))
         {
             Assert.True(DateTime.UtcNow < deadline, "the small write was not committed in time");
             await Task.Delay(20);
         }
 
-        var committedBefore = connector.Pipeline.LastCommitted.Offset;
+        var committedBefore = pipeline.LastCommitted.Offset;
         await db.StringSetAsync("huge:1", new byte[2_000_000]);
 
         var error = await Assert.ThrowsAsync<KafkaFatalException>(() => run.WaitAsync(Timeout));
@@ -61,7 +50,7 @@ public sealed class OversizedCommandTests(ITestOutputHelper output) : IDisposabl
         Assert.Contains("SET", error.Message, StringComparison.Ordinal);
         Assert.Contains("message.max.bytes", error.Message, StringComparison.Ordinal);
         Assert.Matches(@"2,0\d\d,\d\d\d bytes", error.Message);
-        Assert.Equal(committedBefore, connector.Pipeline.LastCommitted.Offset);
+        Assert.Equal(committedBefore, pipeline.LastCommitted.Offset);
 
         // Restarted with a larger limit, it resumes before the command and delivers it.
         options.Kafka.Producer["message.max.bytes"] = "3000000";

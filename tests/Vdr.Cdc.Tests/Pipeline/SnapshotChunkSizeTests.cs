@@ -33,23 +33,12 @@ public sealed class SnapshotChunkSizeTests(ITestOutputHelper output) : IDisposab
         await db.HashSetAsync("big-hash", [.. Enumerable.Range(0, 4000).Select(i => new HashEntry("f" + i, field))]);
 
         var prefix = "chunk" + Guid.NewGuid().ToString("N")[..8];
-        var options = new CdcOptions
-        {
-            Name = prefix + "-connector",
-            Redis = new RedisSourceOptions { Url = $"redis://{redis.EndPoint}", AckInterval = TimeSpan.FromMilliseconds(100) },
-            Kafka = _kafka.NewOptions(prefix),
-        };
-        options.Kafka.Batch = new BatchOptions { MaxDelay = TimeSpan.FromMilliseconds(50) };
+        var options = ConnectorTestRun.Options(redis, _kafka, prefix);
         var connector = new RedisCdcConnector(Options.Create(options), new TestOutputLoggerFactory(output));
         using var cts = new CancellationTokenSource(Timeout);
         var run = connector.RunAsync(cts.Token);
         var deadline = DateTime.UtcNow + Timeout;
-        while (connector.Pipeline?.LastCommitted is not { Phase: Phase.Streaming })
-        {
-            Assert.False(run.IsCompleted, $"the connector stopped: {run.Exception?.GetBaseException().Message}");
-            Assert.True(DateTime.UtcNow < deadline, "the snapshot was not committed in time");
-            await Task.Delay(20);
-        }
+        await ConnectorTestRun.WaitForStreamingAsync(connector, run, deadline);
 
         await cts.CancelAsync();
         await run.WaitAsync(Timeout);
