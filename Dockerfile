@@ -14,6 +14,7 @@ COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/Vdr.RedisStream/Vdr.RedisStream.csproj src/Vdr.RedisStream/
 COPY src/Vdr.Cdc.Events/Vdr.Cdc.Events.csproj src/Vdr.Cdc.Events/
 COPY src/Vdr.Cdc/Vdr.Cdc.csproj src/Vdr.Cdc/
+COPY src/build/ConnectorRuntime.props src/build/
 COPY src/Vdr.Cdc.Host/Vdr.Cdc.Host.csproj src/Vdr.Cdc.Host/
 RUN dotnet restore src/Vdr.Cdc.Host/Vdr.Cdc.Host.csproj
 

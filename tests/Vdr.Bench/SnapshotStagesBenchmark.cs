@@ -63,10 +63,11 @@ public sealed class SnapshotStagesBenchmark : IBenchmark
                 var pausedBefore = GC.GetTotalPauseDuration();
                 var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
                 var allocatedBefore = GC.GetTotalAllocatedBytes();
+                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                 var (elapsed, count) = await stages[i].Run();
                 times[i].Add(elapsed.TotalSeconds);
                 events[i] = count;
-                Console.WriteLine($"run {run}: {stages[i].Name}: {elapsed.TotalSeconds:F2} s; this process: allocated {(GC.GetTotalAllocatedBytes() - allocatedBefore) / 1e6:N0} MB, "
+                Console.WriteLine($"run {run}: {stages[i].Name}: {elapsed.TotalSeconds:F2} s; this process: CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds:F2} s, allocated {(GC.GetTotalAllocatedBytes() - allocatedBefore) / 1e6:N0} MB, "
                     + $"GC pauses {(GC.GetTotalPauseDuration() - pausedBefore).TotalSeconds:F2} s (gen0/1/2: {GC.CollectionCount(0) - gcBefore.Item1}/{GC.CollectionCount(1) - gcBefore.Item2}/{GC.CollectionCount(2) - gcBefore.Item3})");
             }
         }
@@ -86,7 +87,13 @@ public sealed class SnapshotStagesBenchmark : IBenchmark
 
     private static async Task<(TimeSpan, long)> ClientOnlyAsync(RedisServerProcess primary, CancellationToken cancellationToken)
     {
-        await using var client = new RedisReplicationClient(new RedisReplicaOptions { Url = $"redis://{primary.EndPoint}" });
+        var options = new RedisReplicaOptions { Url = $"redis://{primary.EndPoint}" };
+        if (Environment.GetEnvironmentVariable("VDR_BENCH_SPOOL_MEMORY") is { Length: > 0 } spoolMemory)
+        {
+            options.SpoolMemoryBytes = long.Parse(spoolMemory, CultureInfo.InvariantCulture);
+        }
+
+        await using var client = new RedisReplicationClient(options);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var watch = Stopwatch.StartNew();
         long records = 0;

@@ -53,6 +53,9 @@ public sealed class TransactionalSink : IDisposable
             Partitioner = Partitioner.Murmur2Random,
             TransactionTimeoutMs = (int)options.TransactionTimeout.TotalMilliseconds,
             LingerMs = 5,
+            // Nothing here waits for a record's own delivery (a failed one fails the transaction's commit), so
+            // librdkafka need not queue a report per record for Confluent.Kafka's poll loop to marshal and drop.
+            EnableDeliveryReports = false,
         };
         foreach (var (key, value) in options.ProducerSettings())
         {

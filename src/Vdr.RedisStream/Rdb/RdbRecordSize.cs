@@ -3,7 +3,8 @@ namespace Vdr.RedisStream.Rdb;
 /// <summary>
 /// Roughly how much memory a decoded record holds (its bytes plus a per-object overhead): what bounds the records
 /// buffered between the decoder and its consumer. The RDB bytes a record came from say little about it: a small
-/// listpack or an LZF-compressed node expands into many objects.
+/// listpack or an LZF-compressed node expands into many objects. Indexed loops: a foreach over the
+/// <see cref="IReadOnlyList{T}"/> of a chunk would allocate an enumerator per record.
 /// </summary>
 public static class RdbRecordSize
 {
@@ -19,29 +20,30 @@ public static class RdbRecordSize
                 bytes += chunk.Bytes.Length;
                 break;
             case RdbListChunk chunk:
-                foreach (var item in chunk.Items)
+                for (var i = 0; i < chunk.Items.Count; i++)
                 {
-                    bytes += item.Length + ObjectOverhead;
+                    bytes += chunk.Items[i].Length + ObjectOverhead;
                 }
 
                 break;
             case RdbSetChunk chunk:
-                foreach (var member in chunk.Members)
+                for (var i = 0; i < chunk.Members.Count; i++)
                 {
-                    bytes += member.Length + ObjectOverhead;
+                    bytes += chunk.Members[i].Length + ObjectOverhead;
                 }
 
                 break;
             case RdbSortedSetChunk chunk:
-                foreach (var member in chunk.Members)
+                for (var i = 0; i < chunk.Members.Count; i++)
                 {
-                    bytes += member.Member.Length + 8 + ObjectOverhead;
+                    bytes += chunk.Members[i].Member.Length + 8 + ObjectOverhead;
                 }
 
                 break;
             case RdbHashChunk chunk:
-                foreach (var field in chunk.Fields)
+                for (var i = 0; i < chunk.Fields.Count; i++)
                 {
+                    var field = chunk.Fields[i];
                     bytes += field.Field.Length + field.Value.Length + (2 * ObjectOverhead);
                 }
 
