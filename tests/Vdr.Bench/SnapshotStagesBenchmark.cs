@@ -87,7 +87,7 @@ public sealed class SnapshotStagesBenchmark : IBenchmark
 
     private static async Task<(TimeSpan, long)> ClientOnlyAsync(RedisServerProcess primary, CancellationToken cancellationToken)
     {
-        var options = new RedisReplicaOptions { Url = $"redis://{primary.EndPoint}" };
+        var options = new RedisReplicaOptions { Url = $"redis://{primary.EndPoint}", SnapshotBatches = true };
         if (Environment.GetEnvironmentVariable("VDR_BENCH_SPOOL_MEMORY") is { Length: > 0 } spoolMemory)
         {
             options.SpoolMemoryBytes = long.Parse(spoolMemory, CultureInfo.InvariantCulture);
@@ -101,7 +101,7 @@ public sealed class SnapshotStagesBenchmark : IBenchmark
         {
             await foreach (var message in client.StartReplicationAsync(null, stop.Token))
             {
-                records++;
+                records += message is SnapshotBatchMessage batch ? batch.Records.Count : 1;
                 if (message is SnapshotEndMessage)
                 {
                     watch.Stop();
@@ -138,6 +138,13 @@ public sealed class SnapshotStagesBenchmark : IBenchmark
                         break;
                     case SourceMessage.Snapshot snapshot:
                         mapper.MapSnapshot(snapshot.Record, records);
+                        break;
+                    case SourceMessage.SnapshotBatch snapshot:
+                        foreach (var record in snapshot.Records)
+                        {
+                            mapper.MapSnapshot(record, records);
+                        }
+
                         break;
                     case SourceMessage.SnapshotEnd:
                         mapper.EndSnapshot(records);

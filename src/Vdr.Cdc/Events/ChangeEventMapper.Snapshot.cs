@@ -57,7 +57,10 @@ public sealed partial class ChangeEventMapper
         _currentKey = null;
     }
 
-    /// <summary>Maps one snapshot record; only value chunks (and stream metadata, function libraries) produce events.</summary>
+    /// <summary>
+    /// Maps one snapshot record; only value chunks (and stream metadata, function libraries) produce events. The
+    /// chunks' elements are walked by index: a foreach over their IReadOnlyList would allocate an enumerator each.
+    /// </summary>
     public void MapSnapshot(RdbRecord record, List<OutgoingRecord> output)
     {
         switch (record)
@@ -75,26 +78,30 @@ public sealed partial class ChangeEventMapper
                 break;
             case RdbListChunk chunk:
                 var list = new ListValue();
-                foreach (var item in chunk.Items)
+                list.Items.Capacity = chunk.Items.Count;
+                for (var i = 0; i < chunk.Items.Count; i++)
                 {
-                    list.Items.Add(Wrap(item));
+                    list.Items.Add(Wrap(chunk.Items[i]));
                 }
 
                 AddRead(output, chunk.IsLast).ListValue = list;
                 break;
             case RdbSetChunk chunk:
                 var set = new SetValue();
-                foreach (var member in chunk.Members)
+                set.Members.Capacity = chunk.Members.Count;
+                for (var i = 0; i < chunk.Members.Count; i++)
                 {
-                    set.Members.Add(Wrap(member));
+                    set.Members.Add(Wrap(chunk.Members[i]));
                 }
 
                 AddRead(output, chunk.IsLast).SetValue = set;
                 break;
             case RdbSortedSetChunk chunk:
                 var sortedSet = new SortedSetValue();
-                foreach (var member in chunk.Members)
+                sortedSet.Members.Capacity = chunk.Members.Count;
+                for (var i = 0; i < chunk.Members.Count; i++)
                 {
+                    var member = chunk.Members[i];
                     sortedSet.Members.Add(new ScoredMember { Member = Wrap(member.Member), Score = member.Score });
                 }
 
@@ -102,8 +109,10 @@ public sealed partial class ChangeEventMapper
                 break;
             case RdbHashChunk chunk:
                 var hash = new HashValue();
-                foreach (var field in chunk.Fields)
+                hash.Fields.Capacity = chunk.Fields.Count;
+                for (var i = 0; i < chunk.Fields.Count; i++)
                 {
+                    var field = chunk.Fields[i];
                     var f = new HashField { Field = Wrap(field.Field), Value = Wrap(field.Value) };
                     if (field.ExpireAtMs is { } at)
                     {

@@ -34,6 +34,13 @@ public sealed partial class CdcPipeline
             case SourceMessage.Snapshot snapshot:
                 mapper.MapSnapshot(snapshot.Record, _records);
                 break;
+            case SourceMessage.SnapshotBatch snapshot:
+                for (var i = 0; i < snapshot.Records.Count; i++)
+                {
+                    mapper.MapSnapshot(snapshot.Records[i], _records);
+                }
+
+                break;
             case SourceMessage.SnapshotEnd end:
                 mapper.EndSnapshot(_records);
                 Log.SnapshotFinished(_logger, state.Epoch, mapper.SnapshotKeys, _sink.CommittedEvents + (ulong)_sink.PendingEvents + (ulong)_records.Count);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
+using Vdr.RedisStream.Rdb;
 using Vdr.RedisStream.Replication;
 
 namespace Vdr.Cdc.Pipeline;
@@ -21,6 +22,7 @@ public sealed class RedisChangeSource : IChangeSource
             options.CommandFilter = filter.ToCommandFilter();
         }
 
+        options.SnapshotBatches = true;
         _filter = filter;
         _client = new RedisReplicationClient(options, loggerFactory);
     }
@@ -36,6 +38,17 @@ public sealed class RedisChangeSource : IChangeSource
         ReplicationPosition? start = from is { } f ? new ReplicationPosition(f.ReplicationId, f.Offset, f.Db) : null;
         await foreach (var message in _client.StartReplicationAsync(start, cancellationToken).ConfigureAwait(false))
         {
+            if (message is SnapshotBatchMessage batch)
+            {
+                var records = Filter(batch.Records);
+                if (records.Count > 0)
+                {
+                    yield return new SourceMessage.SnapshotBatch(records);
+                }
+
+                continue;
+            }
+
             if (_filter is not null && message is SnapshotRecordMessage record && _filter.SkipsSnapshotRecord(record.Record))
             {
                 continue;
@@ -86,6 +99,25 @@ public sealed class RedisChangeSource : IChangeSource
         }
 
         await _client.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private IReadOnlyList<RdbRecord> Filter(IReadOnlyList<RdbRecord> records)
+    {
+        if (_filter is null)
+        {
+            return records;
+        }
+
+        var kept = new List<RdbRecord>(records.Count);
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (!_filter.SkipsSnapshotRecord(records[i]))
+            {
+                kept.Add(records[i]);
+            }
+        }
+
+        return kept;
     }
 
     private static SourcePosition Convert(ReplicationPosition position) => new(position.ReplicationId, position.Offset, position.Db);

@@ -63,6 +63,13 @@ public sealed class RedisReplicaOptions
     /// </summary>
     public int MessageBufferCapacity { get; set; } = 64;
 
+    /// <summary>
+    /// Deliver the snapshot as <see cref="SnapshotBatchMessage"/>s (up to 128 records each) instead of one
+    /// <see cref="SnapshotRecordMessage"/> per record: for consumers that handle records in bulk (the connector),
+    /// it saves a message object and an iterator step per record.
+    /// </summary>
+    public bool SnapshotBatches { get; set; }
+
     /// <summary>Sentinel endpoints ("host:port"). When set with <see cref="SentinelMasterName"/>, the primary is asked from them on every (re)connect.</summary>
     public IList<string> Sentinels { get; } = [];
 

@@ -194,7 +194,7 @@ public sealed partial class RedisReplicationClient
         long keys = 0;
         await foreach (var records in SnapshotDecoder.ReadBatchesAsync(payload, _options.Rdb, cancellationToken).ConfigureAwait(false))
         {
-            var messages = new ReplicationMessage[records.Count];
+            var messages = _options.SnapshotBatches ? null : new ReplicationMessage[records.Count];
             for (var i = 0; i < records.Count; i++)
             {
                 var record = records[i];
@@ -209,12 +209,15 @@ public sealed partial class RedisReplicationClient
                     keys++;
                 }
 
-                messages[i] = new SnapshotRecordMessage(record);
+                if (messages is not null)
+                {
+                    messages[i] = new SnapshotRecordMessage(record);
+                }
             }
 
-            recordCount += messages.Length;
+            recordCount += records.Count;
             Volatile.Write(ref _snapshotKeys, keys);
-            var batch = new ReplicationMessageBatch(messages);
+            ReplicationMessage batch = messages is null ? new SnapshotBatchMessage(records) : new ReplicationMessageBatch(messages);
             if (!writer.TryWrite(batch))
             {
                 await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);

@@ -120,6 +120,13 @@ public sealed class ReplicationRunner : IAsyncDisposable
                         case SnapshotRecordMessage record:
                             await _handler.SnapshotRecordAsync(record.Record, cancellationToken).ConfigureAwait(false);
                             break;
+                        case SnapshotBatchMessage records:
+                            foreach (var record in records.Records)
+                            {
+                                await _handler.SnapshotRecordAsync(record, cancellationToken).ConfigureAwait(false);
+                            }
+
+                            break;
                         case SnapshotEndMessage end:
                             Confirm(await _handler.StreamingStartAsync(end.Position, true, cancellationToken).ConfigureAwait(false));
                             break;

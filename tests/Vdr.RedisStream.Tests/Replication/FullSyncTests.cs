@@ -114,6 +114,39 @@ public class FullSyncTests
         Assert.Equal(["RPUSH biglist during-sync"], run.CommandTexts());
     }
 
+    [Fact]
+    public async Task StartReplication_SnapshotBatches_SameRecordsInBatchesBoundedByTheDecoder()
+    {
+        await using var primary = await RedisServerProcess.StartAsync(["--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"]);
+        await using var redis = await RawRedis.ConnectAsync(primary.Port);
+        await redis.CallAsync("EVAL", "for i=1,3000 do redis.call('SET', 'k'..i, i) end for i=1,20000 do redis.call('RPUSH', 'list', i) end", "0");
+
+        await using var single = ReplicaRun.Start(ReplicaRun.Options(primary.Port));
+        await single.WaitForAsync(m => m.Any(x => x is SnapshotEndMessage), "the end of the first snapshot");
+        await using var batched = ReplicaRun.Start(ReplicaRun.Options(primary.Port, o => o.SnapshotBatches = true));
+        await batched.WaitForAsync(m => m.Any(x => x is SnapshotEndMessage), "the end of the batched snapshot");
+
+        Assert.Empty(batched.Messages.OfType<SnapshotRecordMessage>());
+        var batches = batched.Messages.OfType<SnapshotBatchMessage>().ToList();
+        Assert.True(batches.Count > 3000 / SnapshotDecoder.MaxRecords, $"{batches.Count} batches");
+        Assert.All(batches, b => Assert.InRange(b.Records.Count, 1, SnapshotDecoder.MaxRecords));
+        Assert.All(batches, b => Assert.True(b.Records.Take(b.Records.Count - 1).Sum(RdbRecordSize.Estimate) < SnapshotDecoder.MaxBatchBytes, "a batch ends once its records reach the size bound"));
+        var expected = single.Messages.OfType<SnapshotRecordMessage>().Select(m => Describe(m.Record)).ToList();
+        Assert.Equal(3000 + 1, expected.Count(r => r.StartsWith("RdbKeyStart", StringComparison.Ordinal)));
+        Assert.Equal(expected, batches.SelectMany(b => b.Records).Select(Describe).ToList());
+        Assert.Equal(single.Messages.OfType<SnapshotEndMessage>().Single().Position.ReplicationId, batched.Messages.OfType<SnapshotEndMessage>().Single().Position.ReplicationId);
+    }
+
+    /// <summary>A record's type, key and elements as text: records of two syncs compare by content.</summary>
+    private static string Describe(RdbRecord record) => record switch
+    {
+        RdbKeyStart start => $"RdbKeyStart {Encoding.ASCII.GetString(start.Key)}",
+        RdbStringChunk chunk => $"RdbStringChunk {Encoding.ASCII.GetString(chunk.Bytes)}",
+        RdbListChunk chunk => $"RdbListChunk {chunk.Index} {string.Join(',', chunk.Items.Select(Encoding.ASCII.GetString))}",
+        RdbKeyEnd end => $"RdbKeyEnd {Encoding.ASCII.GetString(end.Key)} {end.ElementCount}",
+        _ => record.GetType().Name,
+    };
+
     internal static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int timeoutMs = 10_000)
     {
         var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
