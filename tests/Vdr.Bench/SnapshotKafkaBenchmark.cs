@@ -28,11 +28,8 @@ public sealed class SnapshotKafkaBenchmark : IBenchmark
         var streamSeconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
         var runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
         var shape = args.Length > 3 ? SnapshotDataset.Parse(args[3]) : DatasetShape.Small;
-        await using var primary = await RedisServerProcess.StartAsync(SnapshotDataset.PrimaryArguments, cancellationToken: cancellationToken);
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(primary.EndPoint + ",allowAdmin=true,syncTimeout=60000");
-        var rdbBytes = await SnapshotDataset.LoadAsync(connection, primary, keys, shape);
-        using var kafka = MockKafkaCluster.Start();
-        Console.WriteLine("Kafka: " + kafka.Description);
+        await using var setup = await SnapshotBenchSetup.StartAsync(keys, shape, cancellationToken);
+        var (primary, connection, rdbBytes, kafka) = (setup.Primary, setup.Connection, setup.RdbBytes, setup.Kafka);
         var natives = new List<double>();
         var ours = new List<double>();
         for (var run = 1; run <= runs; run++)

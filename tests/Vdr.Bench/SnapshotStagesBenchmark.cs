@@ -30,11 +30,8 @@ public sealed class SnapshotStagesBenchmark : IBenchmark
         var keys = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
         var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
         var shape = args.Length > 2 ? SnapshotDataset.Parse(args[2]) : DatasetShape.Small;
-        await using var primary = await RedisServerProcess.StartAsync(SnapshotDataset.PrimaryArguments, cancellationToken: cancellationToken);
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(primary.EndPoint + ",allowAdmin=true,syncTimeout=60000");
-        var rdbBytes = await SnapshotDataset.LoadAsync(connection, primary, keys, shape);
-        using var kafka = MockKafkaCluster.Start();
-        Console.WriteLine("Kafka: " + kafka.Description);
+        await using var setup = await SnapshotBenchSetup.StartAsync(keys, shape, cancellationToken);
+        var (primary, connection, rdbBytes, kafka) = (setup.Primary, setup.Connection, setup.RdbBytes, setup.Kafka);
 
         var stages = new (string Name, Func<Task<(TimeSpan Elapsed, long Events)>> Run)[]
         {

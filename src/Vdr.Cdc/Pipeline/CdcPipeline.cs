@@ -150,7 +150,7 @@ public sealed partial class CdcPipeline
             var batches = source.StartAsync(from, cancellationToken).BatchAsync(MaxBatchMessages, MaxBatchBytes, SourceMessageSize.Estimate, cancellationToken);
             await foreach (var batch in batches.ConfigureAwait(false))
             {
-                await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(batch.Items, cancellationToken).ConfigureAwait(false);
             }
 
             writer.TryComplete();

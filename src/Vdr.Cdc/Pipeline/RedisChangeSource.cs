@@ -43,7 +43,8 @@ public sealed class RedisChangeSource : IChangeSource
                 var records = Filter(batch.Records);
                 if (records.Count > 0)
                 {
-                    yield return new SourceMessage.SnapshotBatch(records);
+                    // The decoder's size of the whole batch bounds the kept records' size.
+                    yield return new SourceMessage.SnapshotBatch(records, batch.EstimatedBytes);
                 }
 
                 continue;

@@ -18,8 +18,11 @@ public abstract record SourceMessage
     /// <summary>One record of the snapshot (key start, value chunk, key end, aux, function...).</summary>
     public sealed record Snapshot(RdbRecord Record) : SourceMessage;
 
-    /// <summary>Consecutive records of the snapshot, in file order (a source that reads them in bulk hands them over so).</summary>
-    public sealed record SnapshotBatch(IReadOnlyList<RdbRecord> Records) : SourceMessage;
+    /// <summary>
+    /// Consecutive records of the snapshot, in file order (a source that reads them in bulk hands them over so), with
+    /// an upper bound of their <see cref="RdbRecordSize"/> total.
+    /// </summary>
+    public sealed record SnapshotBatch(IReadOnlyList<RdbRecord> Records, long EstimatedBytes) : SourceMessage;
 
     /// <summary>The snapshot is complete; the stream continues from <paramref name="Position"/>.</summary>
     public sealed record SnapshotEnd(SourcePosition Position) : SourceMessage;

@@ -11,22 +11,11 @@ public static class SourceMessageSize
     public static long Estimate(SourceMessage message) => message switch
     {
         SourceMessage.Snapshot snapshot => RdbRecordSize.Estimate(snapshot.Record),
-        SourceMessage.SnapshotBatch snapshot => Records(snapshot.Records),
+        SourceMessage.SnapshotBatch snapshot => snapshot.EstimatedBytes,
         SourceMessage.Command command => Arguments(command.Args),
         SourceMessage.Transaction transaction => transaction.Commands.Sum(c => Arguments(c.Args)),
         _ => RdbRecordSize.ObjectOverhead,
     };
-
-    private static long Records(IReadOnlyList<RdbRecord> records)
-    {
-        long bytes = RdbRecordSize.ObjectOverhead;
-        for (var i = 0; i < records.Count; i++)
-        {
-            bytes += RdbRecordSize.Estimate(records[i]);
-        }
-
-        return bytes;
-    }
 
     private static long Arguments(IReadOnlyList<byte[]> args)
     {

@@ -8,9 +8,10 @@ public static class AsyncBatches
     /// <summary>
     /// Batches of <paramref name="source"/>'s items: a batch ends when the next item is not ready yet (nothing waits
     /// for a batch to fill), or at <paramref name="maxItems"/> items, or once its items' <paramref name="size"/> reach
-    /// <paramref name="maxBytes"/>. One channel operation per item costs more than the items' own work.
+    /// <paramref name="maxBytes"/>. One channel operation per item costs more than the items' own work. Each batch
+    /// comes with its items' total size, so a consumer that bounds memory need not measure them again.
     /// </summary>
-    public static async IAsyncEnumerable<List<T>> BatchAsync<T>(this IAsyncEnumerable<T> source, int maxItems, long maxBytes, Func<T, long> size, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static async IAsyncEnumerable<(List<T> Items, long Bytes)> BatchAsync<T>(this IAsyncEnumerable<T> source, int maxItems, long maxBytes, Func<T, long> size, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var items = source.GetAsyncEnumerator(cancellationToken);
         await using (items.ConfigureAwait(false))
@@ -22,7 +23,7 @@ public static class AsyncBatches
                 var next = items.MoveNextAsync();
                 if (!next.IsCompleted && batch.Count > 0)
                 {
-                    yield return batch;
+                    yield return (batch, bytes);
                     batch = [];
                     bytes = 0;
                 }
@@ -36,7 +37,7 @@ public static class AsyncBatches
                 bytes += size(items.Current);
                 if (batch.Count >= maxItems || bytes >= maxBytes)
                 {
-                    yield return batch;
+                    yield return (batch, bytes);
                     batch = [];
                     bytes = 0;
                 }
@@ -44,7 +45,7 @@ public static class AsyncBatches
 
             if (batch.Count > 0)
             {
-                yield return batch;
+                yield return (batch, bytes);
             }
         }
     }

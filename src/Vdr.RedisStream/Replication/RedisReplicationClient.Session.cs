@@ -192,7 +192,7 @@ public sealed partial class RedisReplicationClient
         var db = 0;
         long recordCount = 0;
         long keys = 0;
-        await foreach (var records in SnapshotDecoder.ReadBatchesAsync(payload, _options.Rdb, cancellationToken).ConfigureAwait(false))
+        await foreach (var (records, bytes) in SnapshotDecoder.ReadBatchesAsync(payload, _options.Rdb, cancellationToken).ConfigureAwait(false))
         {
             var messages = _options.SnapshotBatches ? null : new ReplicationMessage[records.Count];
             for (var i = 0; i < records.Count; i++)
@@ -217,7 +217,7 @@ public sealed partial class RedisReplicationClient
 
             recordCount += records.Count;
             Volatile.Write(ref _snapshotKeys, keys);
-            ReplicationMessage batch = messages is null ? new SnapshotBatchMessage(records) : new ReplicationMessageBatch(messages);
+            ReplicationMessage batch = messages is null ? new SnapshotBatchMessage(records, bytes) : new ReplicationMessageBatch(messages);
             if (!writer.TryWrite(batch))
             {
                 await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);

@@ -17,7 +17,7 @@ internal static class SnapshotDecoder
 
     public const long MaxBatchBytes = 128 * 1024;
 
-    public static async IAsyncEnumerable<List<RdbRecord>> ReadBatchesAsync(PipeReader payload, RdbReaderOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<(List<RdbRecord> Records, long Bytes)> ReadBatchesAsync(PipeReader payload, RdbReaderOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var reader = new RdbReader(payload, options);
         await using (reader.ConfigureAwait(false))

@@ -34,7 +34,7 @@ public class SnapshotDecoderTests
 
         long elements = 0;
         var batches = 0;
-        await foreach (var batch in SnapshotDecoder.ReadBatchesAsync(pipe.Reader, new RdbReaderOptions { MaxChunkElements = 1000 }, CancellationToken.None))
+        await foreach (var (batch, _) in SnapshotDecoder.ReadBatchesAsync(pipe.Reader, new RdbReaderOptions { MaxChunkElements = 1000 }, CancellationToken.None))
         {
             batches++;
             Assert.InRange(batch.Count, 1, SnapshotDecoder.MaxRecords);
