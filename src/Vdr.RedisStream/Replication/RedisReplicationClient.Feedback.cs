@@ -82,11 +82,11 @@ public sealed partial class RedisReplicationClient
     /// has handled the end of the transfer (Redis 7.0 waits for the saving child to exit); the ACK sent right after
     /// the payload can beat that and is then ignored, which would hold the stream back until the next periodic ACK.
     /// A few extra ACKs shortly after the snapshot close that window; they stop once the stream has delivered
-    /// something, or when the periodic ACK takes over.
+    /// something, or when the periodic ACK takes over. The schedule counts from the end of the transfer, not from
+    /// when this task got a thread, so a busy thread pool does not push every ACK back.
     /// </summary>
-    private async Task SendPostSnapshotAcksAsync(long snapshotOffset, CancellationToken cancellationToken)
+    private async Task SendPostSnapshotAcksAsync(long snapshotOffset, long ended, CancellationToken cancellationToken)
     {
-        var ended = Stopwatch.GetTimestamp();
         try
         {
             foreach (var delayMs in PostSnapshotAckDelaysMs)

@@ -249,7 +249,8 @@ public sealed partial class RedisReplicationClient
         await SendAckAsync(connection, cancellationToken).ConfigureAwait(false);
         if (header.IsDiskless)
         {
-            _ = Task.Run(() => SendPostSnapshotAcksAsync(reply.Offset, cancellationToken), CancellationToken.None);
+            var transferEnded = System.Diagnostics.Stopwatch.GetTimestamp();
+            _ = Task.Run(() => SendPostSnapshotAcksAsync(reply.Offset, transferEnded, cancellationToken), CancellationToken.None);
         }
 
         await writer.WriteAsync(new SnapshotEndMessage(position), cancellationToken).ConfigureAwait(false);

@@ -39,7 +39,8 @@ public class PostSnapshotAckTests
         var gap = Stopwatch.GetElapsedTime(snapshotEnd, firstCommand);
         Assert.Equal("SET after 1", Assert.Single(run.CommandTexts()));
         Assert.True(primary.IgnoredAcks >= 1, "the ACK sent right after the payload should have reached the primary too early");
-        Assert.True(gap < TimeSpan.FromSeconds(1), $"the stream started {gap.TotalMilliseconds:F0} ms after the snapshot (ACK interval {AckInterval.TotalSeconds} s)");
+        // Without the extra ACKs the gap is the whole ACK interval; half of it leaves room for a loaded CI machine.
+        Assert.True(gap < AckInterval / 2, $"the stream started {gap.TotalMilliseconds:F0} ms after the snapshot (ACK interval {AckInterval.TotalSeconds} s)");
     }
 
     [Fact]
@@ -63,6 +64,6 @@ public class PostSnapshotAckTests
         var elapsed = sinceSnapshot.Elapsed;
 
         Assert.Equal("SET after 1", Assert.Single(run.CommandTexts()));
-        Assert.True(elapsed < TimeSpan.FromSeconds(1.5), $"the first command arrived {elapsed.TotalMilliseconds:F0} ms after the snapshot (ACK interval {AckInterval.TotalSeconds} s)");
+        Assert.True(elapsed < AckInterval / 2, $"the first command arrived {elapsed.TotalMilliseconds:F0} ms after the snapshot (ACK interval {AckInterval.TotalSeconds} s)");
     }
 }
