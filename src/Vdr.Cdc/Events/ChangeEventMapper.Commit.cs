@@ -22,7 +22,7 @@ public sealed partial class ChangeEventMapper
         change.Control = new Control { Kind = ControlKind.Commit, Topics = { topics } };
         foreach (var topic in topics)
         {
-            output.Add(new OutgoingRecord(topic, null, change, AllPartitions: true));
+            output.Add(new OutgoingRecord(topic, null, change, allPartitions: true));
         }
     }
 }

@@ -7,6 +7,7 @@ namespace Vdr.Cdc.Events;
 public sealed partial class ChangeEventMapper
 {
     private RdbKeyStart? _currentKey;
+    private SnapshotSource? _snapshotSource;
     private int _chunkIndex;
     private uint _snapshotIndex;
     private long _snapshotOffset;
@@ -50,7 +51,7 @@ public sealed partial class ChangeEventMapper
         {
             var change = NewEvent(Op.Control, 0, _snapshotOffset, _snapshotOffset, 0, SnapshotMarker.Last);
             change.Control = new Control { Kind = ControlKind.SnapshotEnd, KeyCount = SnapshotKeys };
-            output.Add(new OutgoingRecord(topic, null, change, AllPartitions: true));
+            output.Add(new OutgoingRecord(topic, null, change, allPartitions: true));
         }
 
         InSnapshot = false;
@@ -74,55 +75,19 @@ public sealed partial class ChangeEventMapper
                 _currentKey = null;
                 break;
             case RdbStringChunk chunk:
-                AddRead(output, chunk.IsLast).StringValue = new StringValue { Offset = chunk.Offset, Data = Wrap(chunk.Bytes) };
+                AddDirectRead(output, chunk, chunk.IsLast);
                 break;
             case RdbListChunk chunk:
-                var list = new ListValue();
-                list.Items.Capacity = chunk.Items.Count;
-                for (var i = 0; i < chunk.Items.Count; i++)
-                {
-                    list.Items.Add(Wrap(chunk.Items[i]));
-                }
-
-                AddRead(output, chunk.IsLast).ListValue = list;
+                AddDirectRead(output, chunk, chunk.IsLast);
                 break;
             case RdbSetChunk chunk:
-                var set = new SetValue();
-                set.Members.Capacity = chunk.Members.Count;
-                for (var i = 0; i < chunk.Members.Count; i++)
-                {
-                    set.Members.Add(Wrap(chunk.Members[i]));
-                }
-
-                AddRead(output, chunk.IsLast).SetValue = set;
+                AddDirectRead(output, chunk, chunk.IsLast);
                 break;
             case RdbSortedSetChunk chunk:
-                var sortedSet = new SortedSetValue();
-                sortedSet.Members.Capacity = chunk.Members.Count;
-                for (var i = 0; i < chunk.Members.Count; i++)
-                {
-                    var member = chunk.Members[i];
-                    sortedSet.Members.Add(new ScoredMember { Member = Wrap(member.Member), Score = member.Score });
-                }
-
-                AddRead(output, chunk.IsLast).SortedSetValue = sortedSet;
+                AddDirectRead(output, chunk, chunk.IsLast);
                 break;
             case RdbHashChunk chunk:
-                var hash = new HashValue();
-                hash.Fields.Capacity = chunk.Fields.Count;
-                for (var i = 0; i < chunk.Fields.Count; i++)
-                {
-                    var field = chunk.Fields[i];
-                    var f = new HashField { Field = Wrap(field.Field), Value = Wrap(field.Value) };
-                    if (field.ExpireAtMs is { } at)
-                    {
-                        f.ExpireAtMs = at;
-                    }
-
-                    hash.Fields.Add(f);
-                }
-
-                AddRead(output, chunk.IsLast).HashValue = hash;
+                AddDirectRead(output, chunk, chunk.IsLast);
                 break;
             case RdbStreamEntriesChunk chunk:
                 // The stream's metadata follows its entries and is the key's last chunk.
@@ -152,7 +117,7 @@ public sealed partial class ChangeEventMapper
                     EnsureSnapshotBegin(topic, output);
                     var change = NewEvent(Op.Control, 0, _snapshotOffset, _snapshotOffset, _snapshotIndex, SnapshotMarker.True);
                     change.Control = new Control { Kind = ControlKind.Function, Payload = ByteString.CopyFrom(function.Code) };
-                    output.Add(new OutgoingRecord(topic, null, change, AllPartitions: true));
+                    output.Add(new OutgoingRecord(topic, null, change, allPartitions: true));
                 }
 
                 _snapshotIndex++;
@@ -160,12 +125,18 @@ public sealed partial class ChangeEventMapper
         }
     }
 
+    /// <summary>Adds the READ event of the current key's next chunk in its direct form (written from the chunk).</summary>
+    private void AddDirectRead(List<OutgoingRecord> output, RdbRecord chunk, bool isLast)
+    {
+        var (start, topic) = CurrentKeyTopic(output);
+        var read = new SnapshotReadEvent(CurrentSnapshotSource(), start, chunk, _snapshotIndex++, (uint)_chunkIndex++, isLast, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        output.Add(new OutgoingRecord(topic, start.Key, read));
+    }
+
     /// <summary>Adds the READ event of the current key's next chunk; the caller sets its value.</summary>
     private ChangeEvent AddRead(List<OutgoingRecord> output, bool isLast)
     {
-        var start = _currentKey ?? throw new InvalidOperationException("a snapshot value chunk arrived outside a key (no RdbKeyStart before it)");
-        var topic = _router.TopicFor(start.Db, start.Key, out _);
-        EnsureSnapshotBegin(topic, output);
+        var (start, topic) = CurrentKeyTopic(output);
         var change = NewEvent(Op.Read, start.Db, _snapshotOffset, _snapshotOffset, _snapshotIndex++, SnapshotMarker.True);
         change.Key = Wrap(start.Key);
         change.ChunkIndex = (uint)_chunkIndex++;
@@ -175,8 +146,28 @@ public sealed partial class ChangeEventMapper
             change.ExpireAtMs = expireAt;
         }
 
-        output.Add(new OutgoingRecord(topic, start.Key, change, AllPartitions: false));
+        output.Add(new OutgoingRecord(topic, start.Key, change, allPartitions: false));
         return change;
+    }
+
+    private (RdbKeyStart Start, string Topic) CurrentKeyTopic(List<OutgoingRecord> output)
+    {
+        var start = _currentKey ?? throw new InvalidOperationException("a snapshot value chunk arrived outside a key (no RdbKeyStart before it)");
+        var topic = _router.TopicFor(start.Db, start.Key, out _);
+        EnsureSnapshotBegin(topic, output);
+        return (start, topic);
+    }
+
+    /// <summary>The encoded source fields of the snapshot's READ events, made again when what they hold changed.</summary>
+    private SnapshotSource CurrentSnapshotSource()
+    {
+        var source = _snapshotSource;
+        if (source is null || !ReferenceEquals(source.ReplicationId, ReplicationId) || source.Offset != _snapshotOffset || source.Epoch != SnapshotEpoch)
+        {
+            source = _snapshotSource = new SnapshotSource(ReplicationId, _snapshotOffset, Connector, Server, SnapshotEpoch);
+        }
+
+        return source;
     }
 
     private void EnsureSnapshotBegin(string topic, List<OutgoingRecord> output)
@@ -192,7 +183,7 @@ public sealed partial class ChangeEventMapper
         _snapshotTopics.Add(topic);
         var change = NewEvent(Op.Control, 0, _snapshotOffset, _snapshotOffset, 0, SnapshotMarker.First);
         change.Control = new Control { Kind = ControlKind.SnapshotBegin };
-        output.Add(new OutgoingRecord(topic, null, change, AllPartitions: true));
+        output.Add(new OutgoingRecord(topic, null, change, allPartitions: true));
     }
 
     private static StreamId Id(RdbStreamId id) => new() { Ms = id.Ms, Seq = id.Seq };

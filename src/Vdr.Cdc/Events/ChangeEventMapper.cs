@@ -184,7 +184,7 @@ public sealed partial class ChangeEventMapper
         change.Key = Wrap(channel);
         change.Control = new Control { Kind = ControlKind.Publish };
         change.Command = BuildCommand(name, command.Args, 1, KeyRole.Key, false, split: false, inTransaction);
-        output.Add(new OutgoingRecord(topic, channel, change, AllPartitions: false));
+        output.Add(new OutgoingRecord(topic, channel, change, allPartitions: false));
     }
 
     private void AddKeyed(SourceMessage.Command command, string name, bool inTransaction, int db, int keyArgIndex, Op op, KeyRole role, bool written, bool split, uint index, List<OutgoingRecord> output)
@@ -215,10 +215,10 @@ public sealed partial class ChangeEventMapper
             change.Command = BuildCommand(name, command.Args, keyArgIndex, role, written, split: false, inTransaction);
         }
 
-        output.Add(new OutgoingRecord(topic, key, change, AllPartitions: false));
+        output.Add(new OutgoingRecord(topic, key, change, allPartitions: false));
         if (op == Op.Delete && _options.Tombstones)
         {
-            output.Add(new OutgoingRecord(topic, key, null, AllPartitions: false));
+            output.Add(new OutgoingRecord(topic, key, null, allPartitions: false));
         }
     }
 
@@ -231,7 +231,7 @@ public sealed partial class ChangeEventMapper
             change.Control = control;
         }
 
-        return new OutgoingRecord(topic, null, change, AllPartitions: true);
+        return new OutgoingRecord(topic, null, change, allPartitions: true);
     }
 
     private static Command BuildCommand(string name, IReadOnlyList<byte[]> args, int keyArgIndex, KeyRole role, bool written, bool split, bool inTransaction)

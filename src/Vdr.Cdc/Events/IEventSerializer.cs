@@ -15,4 +15,7 @@ public interface IEventSerializer
     /// length: the hot path reuses one buffer instead of allocating an array per record.
     /// </summary>
     int Serialize(string topic, ChangeEvent change, ref byte[] buffer);
+
+    /// <summary>The same for a snapshot READ event in its direct form (written from the RDB record, no object tree).</summary>
+    int Serialize(string topic, SnapshotReadEvent read, ref byte[] buffer);
 }

@@ -19,4 +19,12 @@ public sealed class ProtobufEventSerializer : IEventSerializer
         change.WriteTo(buffer.AsSpan(0, size));
         return size;
     }
+
+    public int Serialize(string topic, SnapshotReadEvent read, ref byte[] buffer)
+    {
+        var size = read.CalculateSize();
+        SerializationBuffer.EnsureCapacity(ref buffer, size);
+        read.WriteTo(buffer);
+        return size;
+    }
 }

@@ -155,16 +155,21 @@ public sealed class TransactionalSink : IDisposable
         // Confluent.Kafka fallback needs an array of exactly the value.
         byte[]? value = null;
         var length = 0;
-        if (record.Event is not null)
+        if (record.SnapshotRead is { } read)
+        {
+            length = _serializer.Serialize(record.Topic, read, ref _valueBuffer);
+            value = target.Native != IntPtr.Zero ? _valueBuffer : _valueBuffer[..length];
+        }
+        else if (record.Event is { } change)
         {
             if (target.Native != IntPtr.Zero)
             {
-                length = _serializer.Serialize(record.Topic, record.Event, ref _valueBuffer);
+                length = _serializer.Serialize(record.Topic, change, ref _valueBuffer);
                 value = _valueBuffer;
             }
             else
             {
-                value = _serializer.Serialize(record.Topic, record.Event);
+                value = _serializer.Serialize(record.Topic, change);
                 length = value.Length;
             }
         }
@@ -197,7 +202,7 @@ public sealed class TransactionalSink : IDisposable
     {
         var size = valueLength + (record.Key?.Length ?? 0);
         var key = record.Key is { Length: > 0 } k ? RespAscii.Describe(k, max: 200) : "\"\"";
-        var what = record.Event?.Command is { } command ? $"the {command.Name} command on key {key}" : $"the {record.Event?.Op.ToString() ?? "tombstone"} event of key {key}";
+        var what = record.Event?.Command is { } command ? $"the {command.Name} command on key {key}" : $"the {record.Op?.ToString() ?? "tombstone"} event of key {key}";
         return $"Kafka refused {what} for topic {record.Topic}: the record is {size:N0} bytes, more than the producer's message.max.bytes "
             + $"({(_options.ProducerSettings().TryGetValue("message.max.bytes", out var max) ? max : "1000000, librdkafka's default")}). "
             + "Raise Vdr:Cdc:Kafka:Producer:message.max.bytes (and the topic's max.message.bytes on the brokers) above that size and restart: "

@@ -76,7 +76,7 @@ public sealed partial class CdcPipeline
             for (var i = 0; i < _records.Count && CdcMetrics.Events.Enabled; i++)
             {
                 var record = _records[i];
-                CdcMetrics.Events.Add(1, new KeyValuePair<string, object?>("op", record.Event?.Op.ToString() ?? "Tombstone"), new KeyValuePair<string, object?>("topic", record.Topic));
+                CdcMetrics.Events.Add(1, new KeyValuePair<string, object?>("op", record.Op?.ToString() ?? "Tombstone"), new KeyValuePair<string, object?>("topic", record.Topic));
             }
 
             MarkDirty(state);

@@ -63,17 +63,31 @@ public sealed class SchemaRegistryEventSerializer : IEventSerializer, IDisposabl
 
     public int Serialize(string topic, ChangeEvent change, ref byte[] buffer)
     {
+        var payloadSize = change.CalculateSize();
+        var headerLength = WriteHeader(topic, payloadSize, ref buffer);
+        change.WriteTo(buffer.AsSpan(headerLength, payloadSize));
+        return headerLength + payloadSize;
+    }
+
+    public int Serialize(string topic, SnapshotReadEvent read, ref byte[] buffer)
+    {
+        var headerLength = WriteHeader(topic, read.CalculateSize(), ref buffer);
+        read.WriteTo(buffer.AsSpan(headerLength));
+        return headerLength + read.CalculateSize();
+    }
+
+    /// <summary>Makes room for the framing and a payload of <paramref name="payloadSize"/> bytes, writes the framing, returns its length.</summary>
+    private int WriteHeader(string topic, int payloadSize, ref byte[] buffer)
+    {
         if (!_schemaIds.TryGetValue(topic, out var schemaId))
         {
             throw new InvalidOperationException($"the schema of topic {topic} was not registered (PrepareTopicAsync was not called)");
         }
 
         var headerLength = ConfluentWireFormat.HeaderLength(ChangeEventPath);
-        var size = headerLength + change.CalculateSize();
-        SerializationBuffer.EnsureCapacity(ref buffer, size);
+        SerializationBuffer.EnsureCapacity(ref buffer, headerLength + payloadSize);
         ConfluentWireFormat.WriteHeader(buffer, schemaId, ChangeEventPath);
-        change.WriteTo(buffer.AsSpan(headerLength, size - headerLength));
-        return size;
+        return headerLength;
     }
 
     public void Dispose() => _client.Dispose();

@@ -9,6 +9,10 @@ namespace Vdr.Cdc.Tests.Demo;
 public sealed class DockerProbeTests : IDisposable
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(300);
+
+    // Where the fake engine answers, the probe returns as soon as it has the reply; a long timeout keeps a busy CI
+    // machine (the fake's accept loop waiting for a thread) from turning an answer into "no answer".
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(10);
     private readonly string _directory = Directory.CreateTempSubdirectory("vdr-probe-").FullName;
     private readonly CancellationTokenSource _stop = new();
 
@@ -16,7 +20,7 @@ public sealed class DockerProbeTests : IDisposable
     public async Task FindAsync_SocketAnsweringPing_FindsIt()
     {
         var socket = Serve("docker.sock", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK"u8.ToArray());
-        var result = await DockerProbe.FindAsync(null, [Path.Combine(_directory, "missing.sock"), socket], ProbeTimeout, CancellationToken.None);
+        var result = await DockerProbe.FindAsync(null, [Path.Combine(_directory, "missing.sock"), socket], AnswerTimeout, CancellationToken.None);
         Assert.Equal("unix://" + socket, result.Endpoint);
     }
 
@@ -24,7 +28,7 @@ public sealed class DockerProbeTests : IDisposable
     public async Task FindAsync_DockerHostAnswering_FindsItAndIgnoresDefaultSockets()
     {
         var socket = Serve("custom.sock", "HTTP/1.0 200 OK\r\n\r\nOK"u8.ToArray());
-        var result = await DockerProbe.FindAsync("unix://" + socket, ["/nonexistent/docker.sock"], ProbeTimeout, CancellationToken.None);
+        var result = await DockerProbe.FindAsync("unix://" + socket, ["/nonexistent/docker.sock"], AnswerTimeout, CancellationToken.None);
         Assert.Equal("unix://" + socket, result.Endpoint);
     }
 
@@ -43,7 +47,7 @@ public sealed class DockerProbeTests : IDisposable
     public async Task FindAsync_SomethingElseOnTheSocket_IsNotDocker()
     {
         var socket = Serve("web.sock", "HTTP/1.1 404 Not Found\r\n\r\n"u8.ToArray());
-        var result = await DockerProbe.FindAsync(null, [socket], ProbeTimeout, CancellationToken.None);
+        var result = await DockerProbe.FindAsync(null, [socket], AnswerTimeout, CancellationToken.None);
         Assert.Null(result.Endpoint);
     }
 

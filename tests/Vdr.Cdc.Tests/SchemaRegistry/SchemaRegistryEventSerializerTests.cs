@@ -1,5 +1,7 @@
+using Vdr.Cdc.Events;
 using Vdr.Cdc.Events.V1;
 using Vdr.Cdc.SchemaRegistry;
+using Vdr.RedisStream.Rdb;
 
 namespace Vdr.Cdc.Tests.SchemaRegistry;
 
@@ -31,5 +33,14 @@ public sealed class SchemaRegistryEventSerializerTests
         var bytes = serializer.Serialize("p.db0", change);
         Assert.Equal(new byte[] { 0, (byte)(value.Id >> 24), (byte)(value.Id >> 16), (byte)(value.Id >> 8), (byte)value.Id, 0 }, bytes[..6]);
         Assert.Equal(change, ChangeEvent.Parser.ParseFrom(bytes.AsSpan(6)));
+
+        // A snapshot READ event written directly gets the same framing, in a reused buffer that starts too small.
+        var read = new SnapshotReadEvent(new SnapshotSource("rid", 42, "c", "s", 3), new RdbKeyStart(0, "k"u8.ToArray(), RdbValueType.List, RdbEncoding.ListQuicklist2, null, null, null),
+            new RdbListChunk(0, true, ["a"u8.ToArray(), "b"u8.ToArray()]), 0, 0, true, 1);
+        var buffer = new byte[4];
+        var length = serializer.Serialize("p.db1", read, ref buffer);
+        Assert.Equal(6 + read.CalculateSize(), length);
+        Assert.Equal(bytes[..6], buffer[..6]);
+        Assert.Equal(read.ToChangeEvent(), ChangeEvent.Parser.ParseFrom(buffer.AsSpan(6, length - 6)));
     }
 }
