@@ -12,13 +12,13 @@ public sealed partial class RdbReader
     private const int ModuleOpDouble = 4;
     private const int ModuleOpString = 5;
 
-    private async IAsyncEnumerable<RdbRecord> ReadModuleValueAsync()
+    private async ValueTask<RdbRecord?> ReadModuleValueAsync()
     {
         var valueOffset = BytesConsumed;
         var id = await ReadLengthAsync("module type id").ConfigureAwait(false);
         var name = ModuleId.Name(id);
         await SkipModuleOpcodesAsync($"module value of type {name}").ConfigureAwait(false);
-        yield return new RdbModuleValue(name, id, BytesConsumed - valueOffset);
+        return LastOfValue(new RdbModuleValue(name, id, BytesConsumed - valueOffset));
     }
 
     private async ValueTask<RdbModuleAux> ReadModuleAuxAsync()

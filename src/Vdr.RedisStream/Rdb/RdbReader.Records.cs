@@ -141,22 +141,30 @@ public sealed partial class RdbReader
 
                     var first = true;
                     var skipped = false;
-                    await foreach (var record in ReadValueAsync(encoding).ConfigureAwait(false))
+                    BeginValue(encoding);
+                    try
                     {
-                        if (first)
+                        while (await ReadValueRecordAsync().ConfigureAwait(false) is { } record)
                         {
-                            first = false;
-                            if (IsEmptyLastChunk(record))
+                            if (first)
                             {
-                                // Redis drops empty collections when loading (RDB_LOAD_ERR_EMPTY_KEY); so do we.
-                                skipped = true;
-                                continue;
+                                first = false;
+                                if (IsEmptyLastChunk(record))
+                                {
+                                    // Redis drops empty collections when loading (RDB_LOAD_ERR_EMPTY_KEY); so do we.
+                                    skipped = true;
+                                    continue;
+                                }
+
+                                yield return start;
                             }
 
-                            yield return start;
+                            yield return record;
                         }
-
-                        yield return record;
+                    }
+                    finally
+                    {
+                        await EndValueAsync().ConfigureAwait(false);
                     }
 
                     if (!skipped)

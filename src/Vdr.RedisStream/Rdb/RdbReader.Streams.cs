@@ -6,11 +6,11 @@ namespace Vdr.RedisStream.Rdb;
 // Streams (types 15, 19, 21): listpack nodes of entries, then metadata and consumer groups.
 public sealed partial class RdbReader
 {
-
     private async IAsyncEnumerable<RdbRecord> ReadStreamAsync(RdbEncoding encoding)
     {
         var nodes = await ReadLengthAsync("stream node count").ConfigureAwait(false);
-        var chunk = new ChunkBuffer<RdbStreamEntry>(_options, Math.Min(nodes * 100, (ulong)_options.MaxChunkElements));
+        var chunk = new ChunkBuffer<RdbStreamEntry>(_options);
+        chunk.Begin((int)Math.Min(nodes * 100, 1024));
         for (ulong n = 0; n < nodes; n++)
         {
             var idOffset = BytesConsumed;

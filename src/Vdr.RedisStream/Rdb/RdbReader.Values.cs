@@ -4,22 +4,11 @@ using Vdr.RedisStream.Rdb.Encodings;
 
 namespace Vdr.RedisStream.Rdb;
 
-// Values of the plain (non-blob) encodings, and the dispatch by type byte.
+// String values, and the values of the plain encodings (a count, then element by element), a chunk per call.
 public sealed partial class RdbReader
 {
-    private IAsyncEnumerable<RdbRecord> ReadValueAsync(RdbEncoding encoding) => encoding switch
-    {
-        RdbEncoding.List => ReadPlainListOrSetAsync(isSet: false),
-        RdbEncoding.Set => ReadPlainListOrSetAsync(isSet: true),
-        RdbEncoding.ZSet => ReadPlainZSetAsync(binaryScores: false),
-        RdbEncoding.ZSet2 => ReadPlainZSetAsync(binaryScores: true),
-        RdbEncoding.Hash => ReadPlainHashAsync(encoding),
-        RdbEncoding.HashMetadataPreGa or RdbEncoding.HashMetadata or RdbEncoding.ValkeyHash2 => ReadPlainHashAsync(encoding),
-        RdbEncoding.Module2 => ReadModuleValueAsync(),
-        RdbEncoding.ListQuicklist or RdbEncoding.ListQuicklist2 => ReadQuicklistAsync(encoding),
-        RdbEncoding.StreamListpacks or RdbEncoding.StreamListpacks2 or RdbEncoding.StreamListpacks3 => ReadStreamAsync(encoding),
-        _ => ReadSingleBlobValueAsync(encoding),
-    };
+    /// <summary>HASH_METADATA: field TTLs are stored relative to this minimum expiry.</summary>
+    private long _hashMinExpire;
 
     /// <summary>
     /// Reads a string value's header and, when the value fits in one chunk, the value itself (Whole). Otherwise
@@ -115,49 +104,77 @@ public sealed partial class RdbReader
         }
     }
 
-    private async IAsyncEnumerable<RdbRecord> ReadPlainListOrSetAsync(bool isSet)
+    /// <summary>The next chunk of a list or set stored element by element.</summary>
+    private async ValueTask<RdbRecord?> ReadPlainItemsChunkAsync(bool isSet)
     {
         var what = isSet ? "set member" : "list element";
-        var count = await ReadLengthAsync(isSet ? "set size" : "list length").ConfigureAwait(false);
-        var chunk = new ChunkBuffer<byte[]>(_options, count);
-        for (ulong i = 0; i < count; i++)
+        var chunk = ItemChunk;
+        if (!_valueOpened)
         {
-            var item = await ReadStringAsync(what).ConfigureAwait(false);
-            if (chunk.IsFull)
-            {
-                yield return MakeItemsChunk(isSet, chunk.Index, false, chunk.Take());
-            }
-
-            chunk.Add(item, item.Length);
+            await OpenPlainValueAsync(isSet ? "set size" : "list length").ConfigureAwait(false);
+            chunk.Begin(PlainCapacity);
         }
 
-        _valueElements = (long)count;
-        yield return MakeItemsChunk(isSet, chunk.Index, true, chunk.TakeLast());
+        while (_valueIndex < _valueCount)
+        {
+            var item = await ReadStringAsync(what).ConfigureAwait(false);
+            _valueIndex++;
+            var index = chunk.Index;
+            var full = chunk.IsFull ? chunk.Take() : null;
+            chunk.Add(item, item.Length);
+            if (full is not null)
+            {
+                return MakeItemsChunk(isSet, index, false, full);
+            }
+        }
+
+        _valueElements = (long)_valueCount;
+        return LastOfValue(MakeItemsChunk(isSet, chunk.Index, true, chunk.TakeLast()));
     }
+
+    /// <summary>Reads the element count of a plain collection, which precedes its elements.</summary>
+    private async ValueTask OpenPlainValueAsync(string what)
+    {
+        _valueCount = await ReadLengthAsync(what).ConfigureAwait(false);
+        _valueIndex = 0;
+        _valueOpened = true;
+    }
+
+    /// <summary>A first chunk's room for a plain collection: its count was read but its elements have not arrived yet.</summary>
+    private int PlainCapacity => (int)Math.Min(_valueCount, 1024);
 
     private static RdbRecord MakeItemsChunk(bool isSet, int index, bool isLast, List<byte[]> items) =>
         isSet ? new RdbSetChunk(index, isLast, items) : new RdbListChunk(index, isLast, items);
 
-    private async IAsyncEnumerable<RdbRecord> ReadPlainZSetAsync(bool binaryScores)
+    /// <summary>The next chunk of a sorted set stored member by member (scores as text, or binary in ZSET_2).</summary>
+    private async ValueTask<RdbRecord?> ReadPlainZSetChunkAsync()
     {
-        var count = await ReadLengthAsync("sorted set size").ConfigureAwait(false);
-        var chunk = new ChunkBuffer<RdbScoredMember>(_options, count);
-        for (ulong i = 0; i < count; i++)
+        var binaryScores = _valueEncoding == RdbEncoding.ZSet2;
+        var chunk = ScoredChunk;
+        if (!_valueOpened)
+        {
+            await OpenPlainValueAsync("sorted set size").ConfigureAwait(false);
+            chunk.Begin(PlainCapacity);
+        }
+
+        while (_valueIndex < _valueCount)
         {
             var member = await ReadStringAsync("sorted set member").ConfigureAwait(false);
             var score = binaryScores
                 ? BitConverter.Int64BitsToDouble(await ReadInt64Async("sorted set score").ConfigureAwait(false))
                 : await ReadStringDoubleAsync("sorted set score").ConfigureAwait(false);
-            if (chunk.IsFull)
-            {
-                yield return new RdbSortedSetChunk(chunk.Index, false, chunk.Take());
-            }
-
+            _valueIndex++;
+            var index = chunk.Index;
+            var full = chunk.IsFull ? chunk.Take() : null;
             chunk.Add(new RdbScoredMember(member, score), member.Length);
+            if (full is not null)
+            {
+                return new RdbSortedSetChunk(index, false, full);
+            }
         }
 
-        _valueElements = (long)count;
-        yield return new RdbSortedSetChunk(chunk.Index, true, chunk.TakeLast());
+        _valueElements = (long)_valueCount;
+        return LastOfValue(new RdbSortedSetChunk(chunk.Index, true, chunk.TakeLast()));
     }
 
     /// <summary>A double in the old string form: 1-byte length, ASCII; 253 = nan, 254 = +inf, 255 = -inf.</summary>
@@ -184,17 +201,24 @@ public sealed partial class RdbReader
         return value;
     }
 
-    private async IAsyncEnumerable<RdbRecord> ReadPlainHashAsync(RdbEncoding encoding)
+    /// <summary>The next chunk of a hash stored field by field, with per-field expiries in the metadata encodings.</summary>
+    private async ValueTask<RdbRecord?> ReadPlainHashChunkAsync()
     {
-        long minExpire = 0;
-        if (encoding == RdbEncoding.HashMetadata)
+        var encoding = _valueEncoding;
+        var chunk = FieldChunk;
+        if (!_valueOpened)
         {
-            minExpire = await ReadInt64Async("hash minimum field expiry").ConfigureAwait(false);
+            _hashMinExpire = 0;
+            if (encoding == RdbEncoding.HashMetadata)
+            {
+                _hashMinExpire = await ReadInt64Async("hash minimum field expiry").ConfigureAwait(false);
+            }
+
+            await OpenPlainValueAsync("hash size").ConfigureAwait(false);
+            chunk.Begin(PlainCapacity);
         }
 
-        var count = await ReadLengthAsync("hash size").ConfigureAwait(false);
-        var chunk = new ChunkBuffer<RdbHashField>(_options, count);
-        for (ulong i = 0; i < count; i++)
+        while (_valueIndex < _valueCount)
         {
             long? expireAt = null;
             var ttlOffset = BytesConsumed;
@@ -203,7 +227,7 @@ public sealed partial class RdbReader
                 var ttl = await ReadLengthAsync("hash field TTL").ConfigureAwait(false);
                 if (ttl != 0)
                 {
-                    var at = encoding == RdbEncoding.HashMetadata ? unchecked(ttl + (ulong)minExpire - 1) : ttl;
+                    var at = encoding == RdbEncoding.HashMetadata ? unchecked(ttl + (ulong)_hashMinExpire - 1) : ttl;
                     if (at > MaxFieldExpire)
                     {
                         Fail($"hash field expiry {at} is beyond the largest valid expiry {MaxFieldExpire}", ttlOffset);
@@ -221,16 +245,18 @@ public sealed partial class RdbReader
                 expireAt = expiry == -1 ? null : expiry;
             }
 
-            if (chunk.IsFull)
-            {
-                yield return new RdbHashChunk(chunk.Index, false, chunk.Take());
-            }
-
+            _valueIndex++;
+            var index = chunk.Index;
+            var full = chunk.IsFull ? chunk.Take() : null;
             chunk.Add(new RdbHashField(field, value, expireAt), field.Length + value.Length);
+            if (full is not null)
+            {
+                return new RdbHashChunk(index, false, full);
+            }
         }
 
-        _valueElements = (long)count;
-        yield return new RdbHashChunk(chunk.Index, true, chunk.TakeLast());
+        _valueElements = (long)_valueCount;
+        return LastOfValue(new RdbHashChunk(chunk.Index, true, chunk.TakeLast()));
     }
 
     /// <summary>EB_EXPIRE_TIME_MAX: hash field expiries are 48-bit.</summary>
