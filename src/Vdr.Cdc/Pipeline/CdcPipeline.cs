@@ -281,12 +281,12 @@ public sealed partial class CdcPipeline
         LastCommitted = progress;
         Commits++;
         state.Dirty = false;
+        // Listeners hear of the commit before Redis does: a writer's WAIT can return as soon as the ACK is out.
+        Committed?.Invoke(progress);
         if (state.Phase == Phase.Streaming)
         {
             source.Acknowledge(position);
         }
-
-        Committed?.Invoke(progress);
     }
 
     private sealed class SessionState

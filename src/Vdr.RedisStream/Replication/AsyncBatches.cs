@@ -16,6 +16,8 @@ public static class AsyncBatches
         var items = source.GetAsyncEnumerator(cancellationToken);
         await using (items.ConfigureAwait(false))
         {
+            // Each batch starts with room for as many items as the one before: a full batch never grows its list
+            // step by step, and a trickle of single items does not reserve room for maxItems.
             var batch = new List<T>();
             long bytes = 0;
             while (true)
@@ -24,7 +26,7 @@ public static class AsyncBatches
                 if (!next.IsCompleted && batch.Count > 0)
                 {
                     yield return (batch, bytes);
-                    batch = [];
+                    batch = new List<T>(Math.Min(maxItems, batch.Count));
                     bytes = 0;
                 }
 
@@ -38,7 +40,7 @@ public static class AsyncBatches
                 if (batch.Count >= maxItems || bytes >= maxBytes)
                 {
                     yield return (batch, bytes);
-                    batch = [];
+                    batch = new List<T>(Math.Min(maxItems, batch.Count));
                     bytes = 0;
                 }
             }
