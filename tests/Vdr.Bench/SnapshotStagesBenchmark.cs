@@ -16,7 +16,8 @@ namespace Vdr.Bench;
 /// <c>snapshot-stages [keys] [runs] [small|large]</c>: where the time of a full sync to Kafka goes. Alternating in
 /// one run, on the dataset of <c>snapshot-kafka</c>: the native replica; our replication client alone (every
 /// record decoded, nothing done with it); the client plus event mapping and Protobuf serialization (no Kafka); the
-/// transactional producer alone (the same number of pre-serialized events into the mock cluster).
+/// transactional producer alone as the sink drives it (the same number of pre-serialized events into the mock cluster,
+/// no delivery reports, through the direct produce path).
 /// <c>VDR_BENCH_STAGES=1,2</c> runs only those stages (0-based).
 /// </summary>
 public sealed class SnapshotStagesBenchmark : IBenchmark
@@ -38,7 +39,7 @@ public sealed class SnapshotStagesBenchmark : IBenchmark
             ("native `redis-server --replicaof` diskless full sync", async () => (await SnapshotKafkaBenchmark.NativeSyncAsync(primary, keys, cancellationToken), keys)),
             ("replication client alone (records decoded)", () => ClientOnlyAsync(primary, cancellationToken)),
             ("client + mapping + Protobuf serialization", () => MappedAsync(primary, cancellationToken)),
-            ("transactional producer alone (same count, mean size)", () => ProducerOnlyAsync(kafka, keys, (int)(rdbBytes / keys) + 48, cancellationToken)),
+            ("transactional producer alone as the sink drives it (same count, mean size)", () => ProducerOnlyAsync(kafka, keys, (int)(rdbBytes / keys) + 48, cancellationToken)),
             ("connector full sync to Kafka", async () =>
             {
                 var prefix = "stages" + Guid.NewGuid().ToString("N")[..6];
@@ -169,6 +170,7 @@ public sealed class SnapshotStagesBenchmark : IBenchmark
         return (watch.Elapsed, events);
     }
 
+    /// <summary>The producer as the connector's sink drives it: no delivery reports, records into a known partition through the direct path.</summary>
     private static async Task<(TimeSpan, long)> ProducerOnlyAsync(MockKafkaCluster kafka, int events, int valueBytes, CancellationToken cancellationToken)
     {
         var topic = "stages-producer-" + Guid.NewGuid().ToString("N")[..6];
@@ -178,17 +180,19 @@ public sealed class SnapshotStagesBenchmark : IBenchmark
             BootstrapServers = kafka.BootstrapServers,
             TransactionalId = topic,
             EnableIdempotence = true,
+            EnableDeliveryReports = false,
             Partitioner = Partitioner.Murmur2Random,
             LingerMs = 5,
             BatchNumMessages = 10_000,
             QueueBufferingMaxMessages = 1_000_000,
         };
         using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
+        using var direct = DirectTopicProducer.TryCreate(producer, out var reason)
+            ?? throw new InvalidOperationException($"librdkafka's direct produce path is not available: {reason}");
+        var nativeTopic = direct.Topic(topic);
         producer.InitTransactions(TimeSpan.FromSeconds(30));
-        var partitions = Enumerable.Range(0, 4).Select(p => new TopicPartition(topic, p)).ToArray();
         var keysBytes = Enumerable.Range(0, 1000).Select(i => System.Text.Encoding.ASCII.GetBytes("k:" + i)).ToArray();
         var value = new byte[valueBytes];
-        var message = new Message<byte[], byte[]> { Value = value };
         var watch = Stopwatch.StartNew();
         const int PerTransaction = 50_000;
         for (var start = 0; start < events; start += PerTransaction)
@@ -196,18 +200,15 @@ public sealed class SnapshotStagesBenchmark : IBenchmark
             producer.BeginTransaction();
             for (var i = start; i < Math.Min(events, start + PerTransaction); i++)
             {
-                message.Key = keysBytes[i % keysBytes.Length];
-                while (true)
+                ErrorCode error;
+                while ((error = direct.Produce(nativeTopic, i & 3, keysBytes[i % keysBytes.Length], value, value.Length)) == ErrorCode.Local_QueueFull)
                 {
-                    try
-                    {
-                        producer.Produce(partitions[i & 3], message);
-                        break;
-                    }
-                    catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-                    {
-                        producer.Poll(TimeSpan.FromMilliseconds(50));
-                    }
+                    producer.Poll(TimeSpan.FromMilliseconds(50));
+                }
+
+                if (error != ErrorCode.NoError)
+                {
+                    throw new KafkaException(error);
                 }
             }
 
