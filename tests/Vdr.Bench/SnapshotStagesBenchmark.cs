@@ -170,7 +170,10 @@ public sealed class SnapshotStagesBenchmark : IBenchmark
         return (watch.Elapsed, events);
     }
 
-    /// <summary>The producer as the connector's sink drives it: no delivery reports, records into a known partition through the direct path.</summary>
+    /// <summary>
+    /// The producer as the connector's sink drives it: no delivery reports, records gathered per write (128, the
+    /// decoder's batch) and handed to librdkafka per partition through the direct path.
+    /// </summary>
     private static async Task<(TimeSpan, long)> ProducerOnlyAsync(MockKafkaCluster kafka, int events, int valueBytes, CancellationToken cancellationToken)
     {
         var topic = "stages-producer-" + Guid.NewGuid().ToString("N")[..6];
@@ -193,22 +196,24 @@ public sealed class SnapshotStagesBenchmark : IBenchmark
         producer.InitTransactions(TimeSpan.FromSeconds(30));
         var keysBytes = Enumerable.Range(0, 1000).Select(i => System.Text.Encoding.ASCII.GetBytes("k:" + i)).ToArray();
         var value = new byte[valueBytes];
+        var batch = new NativeProduceBatch();
+        var record = new OutgoingRecord(topic, keysBytes[0], new Vdr.Cdc.Events.V1.ChangeEvent(), allPartitions: false);
         var watch = Stopwatch.StartNew();
         const int PerTransaction = 50_000;
+        const int PerWrite = 128;
         for (var start = 0; start < events; start += PerTransaction)
         {
             producer.BeginTransaction();
             for (var i = start; i < Math.Min(events, start + PerTransaction); i++)
             {
-                ErrorCode error;
-                while ((error = direct.Produce(nativeTopic, i & 3, keysBytes[i % keysBytes.Length], value, value.Length)) == ErrorCode.Local_QueueFull)
+                var key = keysBytes[i % keysBytes.Length];
+                batch.AddCopy(nativeTopic, Murmur2Partitioner.Partition(key, 4), batch.Store(key, value, tombstone: false), key.Length, value.Length, record);
+                if (batch.Count == PerWrite || i + 1 == Math.Min(events, start + PerTransaction))
                 {
-                    producer.Poll(TimeSpan.FromMilliseconds(50));
-                }
-
-                if (error != ErrorCode.NoError)
-                {
-                    throw new KafkaException(error);
+                    if (batch.Flush(direct, () => producer.Poll(TimeSpan.FromMilliseconds(50))) is { } refused)
+                    {
+                        throw new KafkaException(refused.Error);
+                    }
                 }
             }
 

@@ -28,6 +28,7 @@ public sealed class TransactionalSink : IDisposable
     private readonly Dictionary<string, TopicTarget> _topics = new(StringComparer.Ordinal);
     private readonly DirectTopicProducer? _direct;
     private byte[] _valueBuffer = [];
+    private readonly NativeProduceBatch _batch = new();
     private readonly Message<byte[], byte[]?> _message = new();
     private readonly string _progressTopic;
     private readonly TopicPartition _progressPartition;
@@ -112,6 +113,7 @@ public sealed class TransactionalSink : IDisposable
     /// </remarks>
     public ValueTask WriteAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
     {
+        _batch.Clear();
         for (var i = 0; i < records.Count; i++)
         {
             var record = records[i];
@@ -123,6 +125,7 @@ public sealed class TransactionalSink : IDisposable
             Produce(record, target);
         }
 
+        FlushBatch();
         return ValueTask.CompletedTask;
     }
 
@@ -147,55 +150,87 @@ public sealed class TransactionalSink : IDisposable
 
             Produce(record, target);
         }
+
+        FlushBatch();
     }
 
     private void Produce(OutgoingRecord record, TopicTarget target)
     {
-        // The direct path copies the value into librdkafka, so it is serialized into one reused buffer; the
-        // Confluent.Kafka fallback needs an array of exactly the value.
-        byte[]? value = null;
-        var length = 0;
-        if (record.SnapshotRead is { } read)
+        // The direct path gathers the write's records for rd_kafka_produce_batch (it copies them in); the
+        // Confluent.Kafka fallback produces each at once and needs an array of exactly the value.
+        var length = record.IsTombstone ? 0
+            : record.SnapshotRead is { } read ? _serializer.Serialize(record.Topic, read, ref _valueBuffer)
+            : _serializer.Serialize(record.Topic, record.Event!, ref _valueBuffer);
+        var partitions = target.Partitions;
+        if (target.Native != IntPtr.Zero)
         {
-            length = _serializer.Serialize(record.Topic, read, ref _valueBuffer);
-            value = target.Native != IntPtr.Zero ? _valueBuffer : _valueBuffer[..length];
-        }
-        else if (record.Event is { } change)
-        {
-            if (target.Native != IntPtr.Zero)
+            var stored = _batch.Store(record.Key, _valueBuffer.AsSpan(0, length), record.IsTombstone);
+            var keyLength = record.Key?.Length ?? 0;
+            var first = record.AllPartitions ? 0 : Murmur2Partitioner.Partition(record.Key ?? [], partitions.Length);
+            var last = record.AllPartitions ? partitions.Length - 1 : first;
+            for (var partition = first; partition <= last; partition++)
             {
-                length = _serializer.Serialize(record.Topic, change, ref _valueBuffer);
-                value = _valueBuffer;
+                _batch.AddCopy(target.Native, partition, stored, keyLength, length, record);
+                PendingEvents++;
+                PendingBytes += length + keyLength;
             }
-            else
-            {
-                value = _serializer.Serialize(record.Topic, change);
-                length = value.Length;
-            }
+
+            return;
         }
 
-        var partitions = target.Partitions;
+        var value = record.IsTombstone ? null : _valueBuffer[..length];
         try
         {
             if (record.AllPartitions)
             {
                 foreach (var partition in partitions)
                 {
-                    Produce(partition, record.Key, value, length, target.Native);
+                    Produce(partition, record.Key, value);
                 }
             }
             else
             {
-                Produce(partitions[Murmur2Partitioner.Partition(record.Key ?? [], partitions.Length)], record.Key, value, length, target.Native);
+                Produce(partitions[Murmur2Partitioner.Partition(record.Key ?? [], partitions.Length)], record.Key, value);
             }
         }
         catch (KafkaException e) when (e.Error.Code is ErrorCode.MsgSizeTooLarge)
         {
-            // Snapshot values are chunked to fit; a single replicated command cannot be split. Nothing after the last
-            // commit is acknowledged to Redis, so a restart with a larger limit resumes before this command.
-            Abort();
-            throw new KafkaFatalException(RecordTooLargeMessage(record, length), e);
+            throw RecordTooLarge(record, length, e);
         }
+    }
+
+    /// <summary>Hands the gathered records of the direct path to librdkafka.</summary>
+    private void FlushBatch()
+    {
+        if (_batch.Count == 0)
+        {
+            return;
+        }
+
+        EnsureTransaction();
+        if (_batch.Flush(_direct!, () => _producer.Poll(TimeSpan.FromMilliseconds(50))) is not { } refused)
+        {
+            return;
+        }
+
+        var error = new KafkaException(new Error(refused.Error, $"Produce to {refused.Record.Topic}: {new Error(refused.Error).Reason}"));
+        if (refused.Error == ErrorCode.MsgSizeTooLarge)
+        {
+            throw RecordTooLarge(refused.Record, refused.ValueLength, error);
+        }
+
+        Classify("Produce", error);
+        throw error;
+    }
+
+    /// <summary>
+    /// Snapshot values are chunked to fit; a single replicated command cannot be split. Nothing after the last
+    /// commit is acknowledged to Redis, so a restart with a larger limit resumes before this command.
+    /// </summary>
+    private KafkaFatalException RecordTooLarge(OutgoingRecord record, int valueLength, KafkaException error)
+    {
+        Abort();
+        return new KafkaFatalException(RecordTooLargeMessage(record, valueLength), error);
     }
 
     private string RecordTooLargeMessage(OutgoingRecord record, int valueLength)
@@ -228,7 +263,7 @@ public sealed class TransactionalSink : IDisposable
         }
 
         var progressValue = progress.ToByteArray();
-        Produce(_progressPartition, _progressKey, progressValue, progressValue.Length, countsAsEvent: false);
+        Produce(_progressPartition, _progressKey, progressValue, countsAsEvent: false);
         await Task.Run(() => Call("CommitTransaction", () => _producer.CommitTransaction(_options.OperationTimeout)), cancellationToken).ConfigureAwait(false);
         _inTransaction = false;
         CommittedEvents += (ulong)PendingEvents;
@@ -265,18 +300,10 @@ public sealed class TransactionalSink : IDisposable
     }
 
     /// <param name="value">The value (null: a tombstone); on the direct path only its first <paramref name="length"/> bytes.</param>
-    private void Produce(TopicPartition target, byte[]? key, byte[]? value, int length, IntPtr nativeTopic = default, bool countsAsEvent = true)
+    /// <summary>Produces one record through Confluent.Kafka (the progress record, and every record when the direct path is unavailable).</summary>
+    private void Produce(TopicPartition target, byte[]? key, byte[]? value, bool countsAsEvent = true)
     {
-        if (_fatalError is { } fatal)
-        {
-            throw new KafkaFatalException($"Kafka producer '{_connector}' hit a fatal error: {fatal.Code}: {fatal.Reason}", new KafkaException(fatal));
-        }
-
-        if (!_inTransaction)
-        {
-            Call("BeginTransaction", _producer.BeginTransaction);
-            _inTransaction = true;
-        }
+        EnsureTransaction();
 
         // One message object for every record: without a delivery handler the client copies key and value into
         // librdkafka during Produce and keeps no reference to it.
@@ -287,24 +314,8 @@ public sealed class TransactionalSink : IDisposable
         {
             try
             {
-                if (nativeTopic == IntPtr.Zero)
-                {
-                    _producer.Produce(target, message);
-                    break;
-                }
-
-                var error = _direct!.Produce(nativeTopic, target.Partition.Value, key, value, length);
-                if (error == ErrorCode.NoError)
-                {
-                    break;
-                }
-
-                if (error != ErrorCode.Local_QueueFull)
-                {
-                    throw new KafkaException(new Error(error, $"Produce to {target}: {new Error(error).Reason}"));
-                }
-
-                _producer.Poll(TimeSpan.FromMilliseconds(50));
+                _producer.Produce(target, message);
+                break;
             }
             catch (ProduceException<byte[], byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
             {
@@ -320,7 +331,21 @@ public sealed class TransactionalSink : IDisposable
         if (countsAsEvent)
         {
             PendingEvents++;
-            PendingBytes += length + (key?.Length ?? 0);
+            PendingBytes += (value?.Length ?? 0) + (key?.Length ?? 0);
+        }
+    }
+
+    private void EnsureTransaction()
+    {
+        if (_fatalError is { } fatal)
+        {
+            throw new KafkaFatalException($"Kafka producer '{_connector}' hit a fatal error: {fatal.Code}: {fatal.Reason}", new KafkaException(fatal));
+        }
+
+        if (!_inTransaction)
+        {
+            Call("BeginTransaction", _producer.BeginTransaction);
+            _inTransaction = true;
         }
     }
 

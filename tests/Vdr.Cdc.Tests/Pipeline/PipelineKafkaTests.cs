@@ -283,6 +283,37 @@ public sealed class PipelineKafkaTests : IDisposable
         Assert.All(records.Where(r => r.Message.Key is null), r => Assert.Equal(control.ToByteArray(), r.Message.Value));
     }
 
+    [Fact]
+    public async Task Sink_DirectProducePath_QueueFullMidWrite_EveryRecordArrivesInOrderPerPartition()
+    {
+        var prefix = NewPrefix();
+        var options = _kafka.NewOptions(prefix);
+        // A queue of 7 records: one write of 300 fills it many times over, so librdkafka refuses the rest of a
+        // partition's batch and the sink must wait for room and offer exactly that rest again.
+        options.Producer["queue.buffering.max.messages"] = "7";
+        var catalog = Track(new KafkaTopicCatalog(options));
+        var sink = Track(new TransactionalSink(options, prefix + "-full", catalog, ProtobufEventSerializer.Instance, _logger));
+        Assert.True(sink.ProducesDirectly, "the sink fell back to Confluent.Kafka's Produce (librdkafka exports not reachable)");
+        var topic = prefix + ".db0";
+        var records = Enumerable.Range(0, 300)
+            .Select(i => new OutgoingRecord(topic, System.Text.Encoding.ASCII.GetBytes("k" + (i % 37)), new ChangeEvent { Op = Op.Upsert, TsMs = i }, allPartitions: false))
+            .ToList();
+
+        sink.InitTransactions();
+        await sink.WriteAsync(records, CancellationToken.None);
+        Assert.Equal(300, sink.PendingEvents);
+        await sink.CommitAsync(new ProgressRecord { Connector = prefix + "-full", ReplicationId = "r", Offset = 1 }, CancellationToken.None);
+
+        var read = _kafka.ReadAll([topic]);
+        Assert.Equal(300, read.Count);
+        Assert.Equal(Enumerable.Range(0, 300), read.Select(r => (int)ChangeEvent.Parser.ParseFrom(r.Message.Value).TsMs).Order());
+        foreach (var partition in read.GroupBy(r => r.Partition.Value))
+        {
+            var order = partition.OrderBy(r => r.Offset.Value).Select(r => ChangeEvent.Parser.ParseFrom(r.Message.Value).TsMs).ToList();
+            Assert.Equal(order.Order(), order);
+        }
+    }
+
     private static KafkaOptions WithBatch(KafkaOptions options, int maxEvents)
     {
         options.Batch = new BatchOptions { MaxEvents = maxEvents, MaxDelay = TimeSpan.FromMilliseconds(50) };
