@@ -7,17 +7,19 @@ namespace Vdr.Cdc.Kafka;
 /// A MULTI/EXEC unit is never split, so a transaction can exceed the event and byte limits by one unit.
 /// </summary>
 /// <remarks>
-/// The defaults (10,000 events / 100 ms) come from the streaming benchmark
-/// (<c>dotnet run -c Release --project tests/Vdr.Bench -- snapshot-kafka 1000000 10 3</c>: <c>redis-benchmark -P 16</c>
-/// load, mock Kafka cluster, 2 cores, 2026-11-26): 1,000 / 10 ms committed too often to keep up (40k events/s, lag
-/// growing past 5 s median); 10,000 / 100 ms gave the highest rate and the lowest lag (153k events/s, end-to-end lag
-/// p50 296 ms, p99 687 ms); 50,000 / 500 ms was no faster (119k events/s) with more lag (p50 347 ms, p99 793 ms).
+/// The defaults (50,000 events / 100 ms) come from the streaming benchmark
+/// (<c>dotnet run -c Release --project tests/Vdr.Bench -- snapshot-kafka 10000 10 1</c>: <c>redis-benchmark -P 16</c>
+/// load, mock Kafka cluster, 2 cores, 2026-11-27, four runs): 1,000 / 10 ms commits too often to keep up (41k events/s,
+/// lag p50 27-35 s); 10,000 / 100 ms falls behind once the load passes ~200k events/s (196-201k events/s, lag p50
+/// 1.2-1.4 s) because a commit every 50 ms spends most of the time flushing; 50,000 / 100 ms kept up with the lowest
+/// lag (206-244k events/s, lag p50 101-295 ms, p99 178-1,072 ms); 50,000 / 500 ms was no faster (200-239k events/s)
+/// with more lag (p50 138-847 ms). A quiet stream is committed after <see cref="MaxDelay"/> either way.
 /// </remarks>
 public sealed class BatchOptions
 {
-    /// <summary>Events per transaction. Default 10,000.</summary>
+    /// <summary>Events per transaction. Default 50,000.</summary>
     [Range(1, 10_000_000)]
-    public int MaxEvents { get; set; } = 10_000;
+    public int MaxEvents { get; set; } = 50_000;
 
     /// <summary>Serialized bytes per transaction. Default 16 MiB.</summary>
     [Range(1024L, 1L << 40)]

@@ -15,7 +15,7 @@ public sealed class CdcOptionsValidationTests : IDisposable
 
         Assert.True(result.IsValid, string.Join('\n', result.Errors));
         Assert.Equal("vdr-cdc", result.Options!.Name);
-        Assert.Equal(10_000, result.Options.Kafka.Batch.MaxEvents);
+        Assert.Equal(50_000, result.Options.Kafka.Batch.MaxEvents);
         Assert.Equal(LogFormat.Text, result.Options.Logging.Format);
     }
 
