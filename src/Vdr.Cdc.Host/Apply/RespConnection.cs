@@ -171,38 +171,38 @@ internal sealed class RespConnection : IAsyncDisposable
             case ':':
                 return new RespReply(type, null, ParseLong(rest), null);
             case '$':
-            {
-                var length = ParseLong(rest);
-                if (length < 0)
                 {
-                    return new RespReply(type, null, 0, null);
-                }
+                    var length = ParseLong(rest);
+                    if (length < 0)
+                    {
+                        return new RespReply(type, null, 0, null);
+                    }
 
-                if (length > MaxBulkLength)
-                {
-                    throw new InvalidDataException($"the target sent a bulk string of {length} bytes");
-                }
+                    if (length > MaxBulkLength)
+                    {
+                        throw new InvalidDataException($"the target sent a bulk string of {length} bytes");
+                    }
 
-                var bytes = await ReadExactAsync((int)length + 2, cancellationToken).ConfigureAwait(false);
-                return new RespReply(type, bytes[..^2], 0, null);
-            }
+                    var bytes = await ReadExactAsync((int)length + 2, cancellationToken).ConfigureAwait(false);
+                    return new RespReply(type, bytes[..^2], 0, null);
+                }
 
             case '*':
-            {
-                var count = ParseLong(rest);
-                if (count < 0)
                 {
-                    return new RespReply(type, null, 0, null);
-                }
+                    var count = ParseLong(rest);
+                    if (count < 0)
+                    {
+                        return new RespReply(type, null, 0, null);
+                    }
 
-                var items = new List<RespReply>((int)Math.Min(count, 1024));
-                for (var i = 0; i < count; i++)
-                {
-                    items.Add(await ReadReplyAsync(cancellationToken).ConfigureAwait(false));
-                }
+                    var items = new List<RespReply>((int)Math.Min(count, 1024));
+                    for (var i = 0; i < count; i++)
+                    {
+                        items.Add(await ReadReplyAsync(cancellationToken).ConfigureAwait(false));
+                    }
 
-                return new RespReply(type, null, 0, items);
-            }
+                    return new RespReply(type, null, 0, items);
+                }
 
             default:
                 throw new InvalidDataException($"the target sent an unexpected RESP type byte 0x{(byte)type:x2}");

@@ -24,7 +24,7 @@ namespace Vdr.Cdc.Host.Output;
 /// </summary>
 public sealed partial class KeyJsonWriter : IDisposable
 {
-    private static readonly JsonWriterOptions s_jsonOptions = new()
+    private static readonly JsonWriterOptions JsonOptions = new()
     {
         // Non-ASCII text stays readable; quotes, backslashes and control characters are still escaped.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
@@ -47,8 +47,8 @@ public sealed partial class KeyJsonWriter : IDisposable
         ArgumentNullException.ThrowIfNull(output);
         _output = output;
         _options = options ?? new KeyJsonWriterOptions();
-        _json = new Utf8JsonWriter(_buffer, s_jsonOptions);
-        _entriesJson = new Utf8JsonWriter(_entriesBuffer, s_jsonOptions);
+        _json = new Utf8JsonWriter(_buffer, JsonOptions);
+        _entriesJson = new Utf8JsonWriter(_entriesBuffer, JsonOptions);
     }
 
     private enum ValueShape

@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using Vdr.RedisStream.Rdb;
 
 namespace Vdr.RedisStream.Replication;

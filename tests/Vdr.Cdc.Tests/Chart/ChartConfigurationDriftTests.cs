@@ -1,8 +1,8 @@
 using System.Reflection;
 using System.Text;
-using Microsoft.Extensions.Configuration;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 
 namespace Vdr.Cdc.Tests.Chart;
 

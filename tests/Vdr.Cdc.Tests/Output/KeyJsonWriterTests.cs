@@ -7,7 +7,7 @@ namespace Vdr.Cdc.Tests.Output;
 
 public class KeyJsonWriterTests
 {
-    private static readonly byte[] s_key = "k"u8.ToArray();
+    private static readonly byte[] Key = "k"u8.ToArray();
 
     [Fact]
     public void Write_StringWithTtl_ExactLine()
@@ -273,9 +273,9 @@ public class KeyJsonWriterTests
     }
 
     private static RdbKeyStart Start(RdbValueType type, RdbEncoding encoding, long? expireAt = null) =>
-        new(3, s_key, type, encoding, expireAt, null, null);
+        new(3, Key, type, encoding, expireAt, null, null);
 
-    private static RdbKeyEnd End(long count) => new(3, s_key, count);
+    private static RdbKeyEnd End(long count) => new(3, Key, count);
 
     private static string Render(KeyJsonWriterOptions? options, params RdbRecord[] records)
     {
