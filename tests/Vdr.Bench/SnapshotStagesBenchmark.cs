@@ -207,7 +207,7 @@ public sealed class SnapshotStagesBenchmark : IBenchmark
             for (var i = start; i < Math.Min(events, start + PerTransaction); i++)
             {
                 var key = keysBytes[i % keysBytes.Length];
-                batch.AddCopy(nativeTopic, Murmur2Partitioner.Partition(key, 4), batch.Store(key, value, tombstone: false), key.Length, value.Length, record);
+                batch.Add(nativeTopic, Murmur2Partitioner.Partition(key, 4), batch.Store(key, value, tombstone: false), record);
                 if (batch.Count == PerWrite || i + 1 == Math.Min(events, start + PerTransaction))
                 {
                     if (batch.Flush(direct, () => producer.Poll(TimeSpan.FromMilliseconds(50))) is { } refused)

@@ -22,19 +22,18 @@ internal sealed unsafe class NativeProduceBatch
 
     public int Count => _pending.Count;
 
-    /// <summary>Copies a key (null: none) and value (null: a tombstone) in; returns where they are for <see cref="AddCopy"/>.</summary>
-    public (int Key, int Value) Store(byte[]? key, ReadOnlySpan<byte> value, bool tombstone)
-    {
-        var keyAt = key is null ? -1 : Append(key);
-        var valueAt = tombstone ? -1 : Append(value);
-        return (keyAt, valueAt);
-    }
+    /// <summary>Copies a key (null: none) and a value (a tombstone: none) in, for <see cref="Add"/>.</summary>
+    public StoredRecord Store(byte[]? key, ReadOnlySpan<byte> value, bool tombstone) => new(
+        key is null ? -1 : Append(key),
+        key?.Length ?? 0,
+        tombstone ? -1 : Append(value),
+        tombstone ? 0 : value.Length);
 
-    /// <summary>Queues a record whose key and value were stored by <see cref="Store"/>.</summary>
-    public void AddCopy(IntPtr topic, int partition, (int Key, int Value) stored, int keyLength, int valueLength, OutgoingRecord record)
+    /// <summary>Queues a record stored by <see cref="Store"/> for one partition (a record for every partition is added once per partition).</summary>
+    public void Add(IntPtr topic, int partition, StoredRecord stored, OutgoingRecord record)
     {
         var index = _pending.Count;
-        _pending.Add(new Pending(stored.Key, keyLength, stored.Value, valueLength, record));
+        _pending.Add(new Pending(stored, record));
         if (!_byPartition.TryGetValue((topic, partition), out var list))
         {
             list = _spareLists.Count > 0 ? _spareLists.Pop() : [];
@@ -64,13 +63,13 @@ internal sealed unsafe class NativeProduceBatch
 
                     for (var i = 0; i < indexes.Count; i++)
                     {
-                        var p = _pending[indexes[i]];
+                        var stored = _pending[indexes[i]].Stored;
                         _messages[i] = new DirectTopicProducer.NativeMessage
                         {
-                            Payload = p.ValueAt < 0 ? null : arena + p.ValueAt,
-                            Length = p.ValueAt < 0 ? 0 : (nuint)p.ValueLength,
-                            Key = p.KeyAt < 0 ? null : arena + p.KeyAt,
-                            KeyLength = p.KeyAt < 0 ? 0 : (nuint)p.KeyLength,
+                            Payload = stored.ValueAt < 0 ? null : arena + stored.ValueAt,
+                            Length = (nuint)stored.ValueLength,
+                            Key = stored.KeyAt < 0 ? null : arena + stored.KeyAt,
+                            KeyLength = (nuint)stored.KeyLength,
                         };
                     }
 
@@ -127,7 +126,7 @@ internal sealed unsafe class NativeProduceBatch
                 else if (error != ErrorCode.NoError)
                 {
                     var p = _pending[indexes[from + i]];
-                    return (p.Record, error, p.ValueLength);
+                    return (p.Record, error, p.Stored.ValueLength);
                 }
             }
 
@@ -156,5 +155,11 @@ internal sealed unsafe class NativeProduceBatch
         return at;
     }
 
-    private readonly record struct Pending(int KeyAt, int KeyLength, int ValueAt, int ValueLength, OutgoingRecord Record);
+    /// <summary>Where a record's key and value are in the batch's buffer (-1: none) and their lengths.</summary>
+    public readonly record struct StoredRecord(int KeyAt, int KeyLength, int ValueAt, int ValueLength)
+    {
+        public int Bytes => KeyLength + ValueLength;
+    }
+
+    private readonly record struct Pending(StoredRecord Stored, OutgoingRecord Record);
 }

@@ -164,14 +164,13 @@ public sealed partial class TransactionalSink : IDisposable
         if (target.Native != IntPtr.Zero)
         {
             var stored = _batch.Store(record.Key, _valueBuffer.AsSpan(0, length), record.IsTombstone);
-            var keyLength = record.Key?.Length ?? 0;
             var first = record.AllPartitions ? 0 : Murmur2Partitioner.Partition(record.Key ?? [], partitions.Length);
             var last = record.AllPartitions ? partitions.Length - 1 : first;
             for (var partition = first; partition <= last; partition++)
             {
-                _batch.AddCopy(target.Native, partition, stored, keyLength, length, record);
+                _batch.Add(target.Native, partition, stored, record);
                 PendingEvents++;
-                PendingBytes += length + keyLength;
+                PendingBytes += stored.Bytes;
             }
 
             return;
