@@ -195,23 +195,41 @@ internal sealed class RdbPayloadReader : PipeReader
             return;
         }
 
-        var reader = new SequenceReader<byte>(buffer.Slice(from));
-        while (reader.TryAdvanceTo(mark[0], advancePastDelimiter: false))
+        // Vectorized search inside each segment; only a start in a segment's last 39 bytes needs the sequence.
+        var segmentStart = from;
+        foreach (var memory in buffer.Slice(from))
         {
-            if (reader.Remaining < mark.Length)
+            var span = memory.Span;
+            var at = span.IndexOf(mark);
+            if (at >= 0)
             {
-                // May be the start of the mark: look again from here when more bytes arrive.
-                _searchedTo = _consumed + from + reader.Consumed;
+                _markAt = _consumed + segmentStart + at;
                 return;
             }
 
-            if (reader.IsNext(mark))
+            for (var i = Math.Max(0, span.Length - mark.Length + 1); i < span.Length; i++)
             {
-                _markAt = _consumed + from + reader.Consumed;
-                return;
+                if (span[i] != mark[0])
+                {
+                    continue;
+                }
+
+                var candidate = buffer.Slice(segmentStart + i);
+                if (candidate.Length < mark.Length)
+                {
+                    // May be the start of the mark: look again from here when more bytes arrive.
+                    _searchedTo = _consumed + segmentStart + i;
+                    return;
+                }
+
+                if (new SequenceReader<byte>(candidate).IsNext(mark))
+                {
+                    _markAt = _consumed + segmentStart + i;
+                    return;
+                }
             }
 
-            reader.Advance(1);
+            segmentStart += span.Length;
         }
 
         _searchedTo = _consumed + buffer.Length;

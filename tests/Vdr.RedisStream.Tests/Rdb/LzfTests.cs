@@ -35,6 +35,45 @@ public class LzfTests
         Assert.Equal(data, output);
     }
 
+    [Fact]
+    public void Decompress_RandomRunsAndOverlappingReferences_RoundTripsUpToTheLastByte()
+    {
+        // Back-references at every distance from 1 (a byte run) past the 32-byte block size, overlapping their own
+        // output or not, and outputs ending right after a reference or a literal run: the fast block copies must
+        // never show in the result.
+        var random = new Random(11);
+        for (var iteration = 0; iteration < 400; iteration++)
+        {
+            var data = new List<byte>();
+            var target = random.Next(0, 3000);
+            while (data.Count < target)
+            {
+                if (data.Count > 0 && random.Next(2) == 0)
+                {
+                    var distance = random.Next(1, Math.Min(data.Count, 300) + 1);
+                    var length = random.Next(3, 400);
+                    for (var k = 0; k < length; k++)
+                    {
+                        data.Add(data[^distance]);
+                    }
+                }
+                else
+                {
+                    for (var k = random.Next(1, 70); k > 0; k--)
+                    {
+                        data.Add((byte)random.Next(256));
+                    }
+                }
+            }
+
+            byte[] original = [.. data];
+            var compressed = LzfCompressor.Compress(original);
+            var output = new byte[original.Length];
+            Assert.Null(Lzf.Decompress(compressed, output));
+            Assert.Equal(original, output);
+        }
+    }
+
     [Theory]
     [InlineData(new byte[] { 5, (byte)'a' }, 6, "literal run")]
     [InlineData(new byte[] { 0, (byte)'a', 0x20, 5 }, 10, "points 6 bytes back")]

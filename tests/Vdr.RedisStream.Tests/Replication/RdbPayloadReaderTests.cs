@@ -48,6 +48,38 @@ public class RdbPayloadReaderTests
         await AssertTransferAsync(wire, Enumerable.Repeat(1, wire.Length).ToArray(), new TransferHeader(payload.Length, null), payload);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task ReadAsync_HexPayloadFullOfNearMisses_RandomSegments_PayloadExact(int seed)
+    {
+        // Redis's mark is 40 hex characters: a hex payload starts a candidate every few bytes, and each near miss
+        // (the mark with one byte changed) matches up to 39 bytes, inside a segment or across segment ends.
+        var random = new Random(seed);
+        var mark = Enumerable.Range(0, Mark.Length).Select(_ => (byte)"0123456789abcdef"[random.Next(16)]).ToArray();
+        var payload = new List<byte>();
+        while (payload.Count < 20_000)
+        {
+            if (random.Next(4) == 0)
+            {
+                // a prefix of the mark, then a byte that is not the mark's next (nor any hex character)
+                payload.AddRange(mark.AsSpan(0, random.Next(1, Mark.Length)).ToArray());
+                payload.Add((byte)'x');
+            }
+            else
+            {
+                payload.Add((byte)"0123456789abcdef"[random.Next(16)]);
+            }
+        }
+
+        byte[] expected = [.. payload];
+        Assert.Equal(-1, expected.AsSpan().IndexOf(mark));
+        byte[] wire = [.. expected, .. mark, .. Tail];
+        var chunks = Enumerable.Range(0, wire.Length).Select(_ => random.Next(1, 120)).ToArray();
+        await AssertTransferAsync(wire, chunks, new TransferHeader(-1, mark), expected);
+    }
+
     [Fact]
     public async Task ReadAsync_ConnectionEndsBeforeMark_TransientError()
     {
