@@ -32,27 +32,38 @@ public sealed class SnapshotKafkaBenchmark : IBenchmark
         var (primary, connection, rdbBytes, kafka) = (setup.Primary, setup.Connection, setup.RdbBytes, setup.Kafka);
         var natives = new List<double>();
         var ours = new List<double>();
+        var nativeCpu = new List<(double Replica, double Primary)>();
+        var ourCpu = new List<(double Connector, double Primary)>();
         for (var run = 1; run <= runs; run++)
         {
-            // Side by side, alternating, so both see the same machine load.
-            var native = await NativeSyncAsync(primary, keys, cancellationToken);
+            // Side by side, alternating, so both see the same machine load. CPU seconds show the budget both share:
+            // 2 cores, the primary's RDB child on one of them.
+            var primaryBefore = ProcessCpu.Seconds(primary.ProcessId);
+            var (native, replicaCpu) = await NativeSyncAsync(primary, keys, cancellationToken);
+            var nativePrimaryCpu = await PrimaryCpuSinceAsync(primary, connection, primaryBefore);
             natives.Add(native.TotalSeconds);
-            Console.WriteLine($"run {run}: native replica diskless sync {native.TotalSeconds:F2} s ({keys / native.TotalSeconds:N0} keys/s)");
+            nativeCpu.Add((replicaCpu, nativePrimaryCpu));
+            Console.WriteLine($"run {run}: native replica diskless sync {native.TotalSeconds:F2} s ({keys / native.TotalSeconds:N0} keys/s); CPU: replica {replicaCpu:F2} s, primary with its RDB child {nativePrimaryCpu:F2} s");
             var runPrefix = "bench" + Guid.NewGuid().ToString("N")[..6];
             kafka.CreateTopic(runPrefix + ".progress", 1);
+            primaryBefore = ProcessCpu.Seconds(primary.ProcessId);
+            var selfBefore = ProcessCpu.Self();
             var connector = await ConnectorSyncAsync(primary, kafka, runPrefix, keys, cancellationToken);
+            var connectorCpu = ProcessCpu.Self() - selfBefore;
+            var connectorPrimaryCpu = await PrimaryCpuSinceAsync(primary, connection, primaryBefore);
             ours.Add(connector.TotalSeconds);
-            Console.WriteLine($"run {run}: connector full sync to Kafka {connector.TotalSeconds:F2} s ({keys / connector.TotalSeconds:N0} keys/s, ratio {native.TotalSeconds / connector.TotalSeconds:F2})");
+            ourCpu.Add((connectorCpu, connectorPrimaryCpu));
+            Console.WriteLine($"run {run}: connector full sync to Kafka {connector.TotalSeconds:F2} s ({keys / connector.TotalSeconds:N0} keys/s, ratio {native.TotalSeconds / connector.TotalSeconds:F2}); CPU: connector with the in-process mock Kafka {connectorCpu:F2} s, primary with its RDB child {connectorPrimaryCpu:F2} s");
         }
 
         var nativeMedian = Median(natives);
         var oursMedian = Median(ours);
         Console.WriteLine();
         Console.WriteLine($"medians of {runs} runs, {keys:N0} keys ({shape}), RDB {rdbBytes / 1e6:F1} MB, load average {LoadAverage()}:");
-        Console.WriteLine("| | s | keys/s | MB/s |");
-        Console.WriteLine("| --- | --- | --- | --- |");
-        Console.WriteLine($"| native `redis-server --replicaof` diskless full sync | {nativeMedian:F2} | {keys / nativeMedian:N0} | {rdbBytes / 1e6 / nativeMedian:F1} |");
-        Console.WriteLine($"| connector full sync to Kafka (mock cluster) | {oursMedian:F2} | {keys / oursMedian:N0} | {rdbBytes / 1e6 / oursMedian:F1} |");
+        Console.WriteLine("| | s | keys/s | MB/s | CPU-s of the receiving side | CPU-s of the primary |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- |");
+        Console.WriteLine($"| native `redis-server --replicaof` diskless full sync | {nativeMedian:F2} | {keys / nativeMedian:N0} | {rdbBytes / 1e6 / nativeMedian:F1} | {Median([.. nativeCpu.Select(c => c.Replica)]):F2} (replica) | {Median([.. nativeCpu.Select(c => c.Primary)]):F2} |");
+        Console.WriteLine($"| connector full sync to Kafka (mock cluster) | {oursMedian:F2} | {keys / oursMedian:N0} | {rdbBytes / 1e6 / oursMedian:F1} | {Median([.. ourCpu.Select(c => c.Connector)]):F2} (connector + mock Kafka) | {Median([.. ourCpu.Select(c => c.Primary)]):F2} |");
         Console.WriteLine($"ratio (native time / ours) {nativeMedian / oursMedian:F2}");
         if (streamSeconds <= 0)
         {
@@ -83,7 +94,26 @@ public sealed class SnapshotKafkaBenchmark : IBenchmark
     internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
-    internal static async Task<TimeSpan> NativeSyncAsync(RedisServerProcess primary, int keys, CancellationToken cancellationToken)
+    /// <summary>The primary's CPU seconds since <paramref name="before"/>, once it has reaped its RDB child.</summary>
+    private static async Task<double> PrimaryCpuSinceAsync(RedisServerProcess primary, ConnectionMultiplexer connection, double before)
+    {
+        var server = connection.GetServer(primary.EndPoint);
+        for (var i = 0; i < 500; i++)
+        {
+            var info = (await server.InfoAsync("persistence")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
+            if (info.GetValueOrDefault("rdb_bgsave_in_progress") == "0")
+            {
+                break;
+            }
+
+            await Task.Delay(10);
+        }
+
+        return ProcessCpu.Seconds(primary.ProcessId) - before;
+    }
+
+    /// <summary>Time of a native replica's full sync, and the CPU seconds the replica process used.</summary>
+    internal static async Task<(TimeSpan Elapsed, double ReplicaCpu)> NativeSyncAsync(RedisServerProcess primary, int keys, CancellationToken cancellationToken)
     {
         await using var replica = await RedisServerProcess.StartAsync(["--repl-diskless-load", "on-empty-db"], cancellationToken: cancellationToken);
         await using var connection = await ConnectionMultiplexer.ConnectAsync(replica.EndPoint + ",allowAdmin=true");
@@ -108,7 +138,7 @@ public sealed class SnapshotKafkaBenchmark : IBenchmark
             throw new InvalidOperationException($"the native replica has {size} keys, expected {keys}");
         }
 
-        return watch.Elapsed;
+        return (watch.Elapsed, ProcessCpu.Seconds(replica.ProcessId));
     }
 
     private static CdcOptions Options(RedisServerProcess primary, MockKafkaCluster kafka, string prefix, int maxEvents, TimeSpan maxDelay)

@@ -36,7 +36,7 @@ public sealed class SnapshotStagesBenchmark : IBenchmark
 
         var stages = new (string Name, Func<Task<(TimeSpan Elapsed, long Events)>> Run)[]
         {
-            ("native `redis-server --replicaof` diskless full sync", async () => (await SnapshotKafkaBenchmark.NativeSyncAsync(primary, keys, cancellationToken), keys)),
+            ("native `redis-server --replicaof` diskless full sync", async () => ((await SnapshotKafkaBenchmark.NativeSyncAsync(primary, keys, cancellationToken)).Elapsed, keys)),
             ("replication client alone (records decoded)", () => ClientOnlyAsync(primary, cancellationToken)),
             ("client + mapping + Protobuf serialization", () => MappedAsync(primary, cancellationToken)),
             ("transactional producer alone as the sink drives it (same count, mean size)", () => ProducerOnlyAsync(kafka, keys, (int)(rdbBytes / keys) + 48, cancellationToken)),

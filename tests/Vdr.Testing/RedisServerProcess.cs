@@ -33,6 +33,9 @@ public sealed class RedisServerProcess : IAsyncDisposable, IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The server's process id (for reading its CPU time).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>What the server printed so far (useful in assertion messages).</summary>
     public string Log
     {
