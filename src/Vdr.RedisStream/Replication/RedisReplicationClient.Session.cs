@@ -14,6 +14,11 @@ namespace Vdr.RedisStream.Replication;
 
 public sealed partial class RedisReplicationClient
 {
+    /// <summary>During a snapshot transfer the socket is reported readable per 64 KB (see <see cref="ReceiveBatching"/>).</summary>
+    private const int SnapshotReceiveLowWater = 64 * 1024;
+
+    private static readonly TimeSpan SnapshotReceiveTick = TimeSpan.FromMilliseconds(5);
+
     private int _attemptsAtProgress;
     private int _lastAttempt;
     private string? _replicationId;
@@ -111,7 +116,7 @@ public sealed partial class RedisReplicationClient
             long startOffset;
             if (reply.IsFullResync)
             {
-                await ReceiveSnapshotAsync(reply, input, connection, writer, session.Token).ConfigureAwait(false);
+                await ReceiveSnapshotAsync(reply, input, spool, connection, writer, session.Token).ConfigureAwait(false);
                 startOffset = reply.Offset;
             }
             else
@@ -164,7 +169,7 @@ public sealed partial class RedisReplicationClient
         return from.Offset;
     }
 
-    private async Task ReceiveSnapshotAsync(PsyncReply reply, PipeReader input, ReplicationConnection connection, ChannelWriter<ReplicationMessage> writer, CancellationToken cancellationToken)
+    private async Task ReceiveSnapshotAsync(PsyncReply reply, PipeReader input, ReplicationSpool spool, ReplicationConnection connection, ChannelWriter<ReplicationMessage> writer, CancellationToken cancellationToken)
     {
         lock (_sync)
         {
@@ -192,40 +197,46 @@ public sealed partial class RedisReplicationClient
         var db = 0;
         long recordCount = 0;
         long keys = 0;
-        await foreach (var (records, bytes) in SnapshotDecoder.ReadBatchesAsync(payload, _options.Rdb, cancellationToken).ConfigureAwait(false))
+        long readByDecoder;
+        long length;
+        using (connection.BatchReceives(() => spool.ReceivedBytes, SnapshotReceiveLowWater, SnapshotReceiveTick))
         {
-            var messages = _options.SnapshotBatches ? null : new ReplicationMessage[records.Count];
-            for (var i = 0; i < records.Count; i++)
+            await foreach (var (records, bytes) in SnapshotDecoder.ReadBatchesAsync(payload, _options.Rdb, cancellationToken).ConfigureAwait(false))
             {
-                var record = records[i];
-                if (record is RdbAux aux && Encoding.ASCII.GetString(aux.Key) == "repl-stream-db"
-                    && int.TryParse(Encoding.ASCII.GetString(aux.Value), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var streamDb) && streamDb >= 0)
+                var messages = _options.SnapshotBatches ? null : new ReplicationMessage[records.Count];
+                for (var i = 0; i < records.Count; i++)
                 {
-                    db = streamDb;
+                    var record = records[i];
+                    if (record is RdbAux aux && Encoding.ASCII.GetString(aux.Key) == "repl-stream-db"
+                        && int.TryParse(Encoding.ASCII.GetString(aux.Value), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var streamDb) && streamDb >= 0)
+                    {
+                        db = streamDb;
+                    }
+
+                    if (record is RdbKeyStart)
+                    {
+                        keys++;
+                    }
+
+                    if (messages is not null)
+                    {
+                        messages[i] = new SnapshotRecordMessage(record);
+                    }
                 }
 
-                if (record is RdbKeyStart)
+                recordCount += records.Count;
+                Volatile.Write(ref _snapshotKeys, keys);
+                ReplicationMessage batch = messages is null ? new SnapshotBatchMessage(records, bytes) : new ReplicationMessageBatch(messages);
+                if (!writer.TryWrite(batch))
                 {
-                    keys++;
-                }
-
-                if (messages is not null)
-                {
-                    messages[i] = new SnapshotRecordMessage(record);
+                    await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            recordCount += records.Count;
-            Volatile.Write(ref _snapshotKeys, keys);
-            ReplicationMessage batch = messages is null ? new SnapshotBatchMessage(records, bytes) : new ReplicationMessageBatch(messages);
-            if (!writer.TryWrite(batch))
-            {
-                await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-            }
+            readByDecoder = payload.Consumed;
+            length = await payload.FinishAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var readByDecoder = payload.Consumed;
-        var length = await payload.FinishAsync(cancellationToken).ConfigureAwait(false);
         if (length != readByDecoder)
         {
             Log.PayloadBytesSkipped(_logger, length - readByDecoder);
