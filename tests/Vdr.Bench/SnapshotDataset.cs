@@ -11,6 +11,9 @@ public enum DatasetShape
 
     /// <summary>About 500 bytes of RDB per key: 10–20 elements or a 500-byte string, barely compressible (bytes dominate).</summary>
     Large,
+
+    /// <summary>About 700 bytes of RDB per key, the size of the reference dataset in the connector-core issue (57 MB/s at 81k keys/s).</summary>
+    Wide,
 }
 
 /// <summary>
@@ -35,7 +38,12 @@ public static class SnapshotDataset
             var tasks = new List<Task>(Batch);
             for (var i = start; i < Math.Min(keys, start + Batch); i++)
             {
-                tasks.Add(shape == DatasetShape.Small ? AddSmall(db, i) : AddLarge(db, i));
+                tasks.Add(shape switch
+                {
+                    DatasetShape.Small => AddSmall(db, i),
+                    DatasetShape.Large => AddLarge(db, i),
+                    _ => AddWide(db, i),
+                });
             }
 
             await Task.WhenAll(tasks);
@@ -64,6 +72,15 @@ public static class SnapshotDataset
         2 => db.SetAddAsync($"s:{i}", [.. Enumerable.Range(0, 16).Select(e => (RedisValue)Text(i, e, 24))]),
         3 => db.SortedSetAddAsync($"z:{i}", [.. Enumerable.Range(0, 12).Select(e => new SortedSetEntry(Text(i, e, 24), (i * 31) + e))]),
         _ => db.StringSetAsync($"k:{i}", Text(i, 0, 500)),
+    };
+
+    private static Task AddWide(IDatabase db, int i) => (i % 5) switch
+    {
+        0 => db.HashSetAsync($"h:{i}", [.. Enumerable.Range(0, 14).Select(f => new HashEntry("field" + f, Text(i, f, 56)))]),
+        1 => db.ListRightPushAsync($"l:{i}", [.. Enumerable.Range(0, 29).Select(e => (RedisValue)Text(i, e, 32))]),
+        2 => db.SetAddAsync($"s:{i}", [.. Enumerable.Range(0, 23).Select(e => (RedisValue)Text(i, e, 32))]),
+        3 => db.SortedSetAddAsync($"z:{i}", [.. Enumerable.Range(0, 17).Select(e => new SortedSetEntry(Text(i, e, 40), (i * 31) + e))]),
+        _ => db.StringSetAsync($"k:{i}", Text(i, 0, 1440)),
     };
 
     /// <summary>Deterministic hex text: compresses about as little as real identifiers and tokens do.</summary>

@@ -10,7 +10,7 @@ using Vdr.Testing;
 namespace Vdr.Bench;
 
 /// <summary>
-/// <c>snapshot-kafka [keys] [streamSeconds] [runs] [small|large]</c> (streamSeconds 0: snapshot only): (1) full sync of a mixed dataset (strings, hashes, lists, sets,
+/// <c>snapshot-kafka [keys] [streamSeconds] [runs] [small|large|wide]</c> (streamSeconds 0: snapshot only): (1) full sync of a mixed dataset (strings, hashes, lists, sets,
 /// sorted sets) into the librdkafka mock cluster through the connector, against a native
 /// <c>redis-server --replicaof</c> diskless full sync of the same data in the same run; (2) streaming under
 /// <c>redis-benchmark -P 16</c> load: events/s and end-to-end lag (write on the primary → committed in Kafka),

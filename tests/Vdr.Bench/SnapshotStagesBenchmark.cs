@@ -13,7 +13,7 @@ using Vdr.Testing;
 namespace Vdr.Bench;
 
 /// <summary>
-/// <c>snapshot-stages [keys] [runs] [small|large]</c>: where the time of a full sync to Kafka goes. Alternating in
+/// <c>snapshot-stages [keys] [runs] [small|large|wide]</c>: where the time of a full sync to Kafka goes. Alternating in
 /// one run, on the dataset of <c>snapshot-kafka</c>: the native replica; our replication client alone (every
 /// record decoded, nothing done with it); the client plus event mapping and Protobuf serialization (no Kafka); the
 /// transactional producer alone as the sink drives it (the same number of pre-serialized events into the mock cluster,
