@@ -16,6 +16,7 @@ public sealed class CdcOptionsValidationTests : IDisposable
         Assert.True(result.IsValid, string.Join('\n', result.Errors));
         Assert.Equal("vdr-cdc", result.Options!.Name);
         Assert.Equal(50_000, result.Options.Kafka.Batch.MaxEvents);
+        Assert.Equal(64L << 20, result.Options.Kafka.Batch.MaxBytes);
         Assert.Equal(LogFormat.Text, result.Options.Logging.Format);
     }
 
