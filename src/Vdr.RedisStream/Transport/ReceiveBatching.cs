@@ -7,7 +7,7 @@ namespace Vdr.RedisStream.Transport;
 /// socket engine's thread and then a pool thread: on a machine shared with the primary those wakeups preempt the
 /// decoder and cost as much as decoding a chunk. SO_RCVLOWAT makes the kernel report the socket readable only once
 /// <c>lowWater</c> bytes have arrived (a read that finds bytes still takes them at once). So that the last bytes of a
-/// transfer are never held back, a timer lowers the mark to one byte when bytes wait and nothing arrived for a tick,
+/// transfer are never held back for long, a timer lowers the mark to one byte when bytes wait and nothing arrived for a tick,
 /// and raises it again once bytes flow. Disposing restores one byte. Linux only; elsewhere it does nothing.
 /// </summary>
 internal sealed class ReceiveBatching : IDisposable
