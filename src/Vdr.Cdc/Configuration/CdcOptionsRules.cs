@@ -152,9 +152,12 @@ public sealed class CdcOptionsRules : IValidateOptions<CdcOptions>
             errors.Add($"{Key}:ReplicationFactor: 0 is not a replication factor; accepted: -1 (the broker's default) or 1 and more.");
         }
 
-        if (kafka.Batch.MaxDelay > kafka.TransactionTimeout / 2)
+        foreach (var (name, delay) in new[] { ("MaxDelay", kafka.Batch.MaxDelay), ("SnapshotMaxDelay", kafka.Batch.SnapshotMaxDelay) })
         {
-            errors.Add($"{Key}:Batch:MaxDelay: {kafka.Batch.MaxDelay:c} is more than half of {Key}:TransactionTimeout ({kafka.TransactionTimeout:c}); accepted: at most {(kafka.TransactionTimeout / 2):c}, so a transaction commits well inside the timeout.");
+            if (delay > kafka.TransactionTimeout / 2)
+            {
+                errors.Add($"{Key}:Batch:{name}: {delay:c} is more than half of {Key}:TransactionTimeout ({kafka.TransactionTimeout:c}); accepted: at most {(kafka.TransactionTimeout / 2):c}, so a transaction commits well inside the timeout.");
+            }
         }
 
         foreach (var (section, settings) in new[] { ("Producer", kafka.Producer), ("Consumer", kafka.Consumer) })

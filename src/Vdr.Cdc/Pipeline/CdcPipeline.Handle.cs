@@ -96,7 +96,8 @@ public sealed partial class CdcPipeline
         if (!state.Dirty)
         {
             state.Dirty = true;
-            state.CommitDeadline = _time.GetTimestamp() + (long)(_options.Kafka.Batch.MaxDelay.TotalSeconds * _time.TimestampFrequency);
+            var delay = state.Phase == Phase.Snapshot ? _options.Kafka.Batch.SnapshotMaxDelay : _options.Kafka.Batch.MaxDelay;
+            state.CommitDeadline = _time.GetTimestamp() + (long)(delay.TotalSeconds * _time.TimestampFrequency);
         }
     }
 }

@@ -184,7 +184,7 @@ public sealed partial class CdcPipeline
                 }
 
                 var forceCommit = await HandleAsync(message, source, mapper, state, cancellationToken).ConfigureAwait(false);
-                if (state.Dirty && (forceCommit || _sink.PendingEvents >= batch.MaxEvents || _sink.PendingBytes >= batch.MaxBytes
+                if (state.Dirty && (forceCommit || _sink.PendingEvents >= MaxEvents(state) || _sink.PendingBytes >= batch.MaxBytes
                     || _time.GetTimestamp() >= state.CommitDeadline))
                 {
                     await CommitAsync(source, state, cancellationToken).ConfigureAwait(false);
@@ -246,6 +246,10 @@ public sealed partial class CdcPipeline
             Log.Stopped(_logger, _options.Name, last.Offset);
         }
     }
+
+    /// <summary>Events per transaction: a snapshot has its own, larger limit (see <see cref="BatchOptions.SnapshotMaxEvents"/>).</summary>
+    private int MaxEvents(SessionState state) =>
+        state.Phase == Phase.Snapshot ? _options.Kafka.Batch.SnapshotMaxEvents : _options.Kafka.Batch.MaxEvents;
 
     private async Task CommitAsync(IChangeSource source, SessionState state, CancellationToken cancellationToken)
     {

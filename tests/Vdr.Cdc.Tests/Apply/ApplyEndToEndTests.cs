@@ -258,7 +258,7 @@ public sealed class ApplyEndToEndTests : IAsyncLifetime
     {
         var prefix = "a" + Guid.NewGuid().ToString("N")[..10];
         var kafka = _kafka.NewOptions(prefix);
-        kafka.Batch = new BatchOptions { MaxDelay = TimeSpan.FromMilliseconds(30), MaxEvents = 500 };
+        kafka.Batch = new BatchOptions { MaxDelay = TimeSpan.FromMilliseconds(30), MaxEvents = 500, SnapshotMaxDelay = TimeSpan.FromMilliseconds(30), SnapshotMaxEvents = 500 };
         var options = new CdcOptions
         {
             Name = prefix + "-connector",

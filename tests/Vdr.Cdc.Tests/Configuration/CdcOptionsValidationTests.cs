@@ -17,6 +17,7 @@ public sealed class CdcOptionsValidationTests : IDisposable
         Assert.Equal("vdr-cdc", result.Options!.Name);
         Assert.Equal(50_000, result.Options.Kafka.Batch.MaxEvents);
         Assert.Equal(64L << 20, result.Options.Kafka.Batch.MaxBytes);
+        Assert.Equal((1_000_000, TimeSpan.FromSeconds(5)), (result.Options.Kafka.Batch.SnapshotMaxEvents, result.Options.Kafka.Batch.SnapshotMaxDelay));
         Assert.Equal(LogFormat.Text, result.Options.Logging.Format);
     }
 
@@ -41,6 +42,7 @@ public sealed class CdcOptionsValidationTests : IDisposable
     [InlineData("Vdr:Cdc:Kafka:Batch:MaxEvents", "0", "Vdr:Cdc:Kafka:Batch:MaxEvents: must be between 1 and 10000000")]
     [InlineData("Vdr:Cdc:Kafka:Batch:MaxBytes", "100", "Vdr:Cdc:Kafka:Batch:MaxBytes: must be between 1024 and 1099511627776")]
     [InlineData("Vdr:Cdc:Kafka:Batch:MaxDelay", "00:00:00", "Vdr:Cdc:Kafka:Batch:MaxDelay: must be between 00:00:00.001 and 00:07:30")]
+    [InlineData("Vdr:Cdc:Kafka:Batch:SnapshotMaxEvents", "0", "Vdr:Cdc:Kafka:Batch:SnapshotMaxEvents: must be between 1 and 100000000")]
     [InlineData("Vdr:Cdc:Kafka:Routes:0:Topic", "", "Vdr:Cdc:Kafka:Routes:0:Topic: is required")]
     [InlineData("Vdr:Cdc:Kafka:Routes:0:Topic", "a/b", "Vdr:Cdc:Kafka:Routes:0:Topic: must be 1 to 249 of the characters Kafka allows in topic names: A-Z a-z 0-9 . _ -")]
     [InlineData("Vdr:Cdc:Kafka:Routes:0:Db", "-1", "Vdr:Cdc:Kafka:Routes:0:Db: must be between 0 and 10000")]
@@ -81,6 +83,7 @@ public sealed class CdcOptionsValidationTests : IDisposable
     [InlineData("Vdr:Cdc:Kafka:BootstrapServers", "kafka", "Vdr:Cdc:Kafka:BootstrapServers: 'kafka' is not host:port; accepted: host:port[,host:port...].")]
     [InlineData("Vdr:Cdc:Kafka:ReplicationFactor", "0", "Vdr:Cdc:Kafka:ReplicationFactor: 0 is not a replication factor; accepted: -1 (the broker's default) or 1 and more.")]
     [InlineData("Vdr:Cdc:Kafka:Batch:MaxDelay", "00:00:31", "Vdr:Cdc:Kafka:Batch:MaxDelay: 00:00:31 is more than half of Vdr:Cdc:Kafka:TransactionTimeout (00:01:00); accepted: at most 00:00:30, so a transaction commits well inside the timeout.")]
+    [InlineData("Vdr:Cdc:Kafka:Batch:SnapshotMaxDelay", "00:00:31", "Vdr:Cdc:Kafka:Batch:SnapshotMaxDelay: 00:00:31 is more than half of Vdr:Cdc:Kafka:TransactionTimeout (00:01:00); accepted: at most 00:00:30, so a transaction commits well inside the timeout.")]
     [InlineData("Vdr:Cdc:Kafka:Producer:transactional.id", "x", "Vdr:Cdc:Kafka:Producer:transactional.id: is set by the connector; accepted: remove it (use Vdr:Cdc:Name).")]
     [InlineData("Vdr:Cdc:Kafka:Consumer:bootstrap.servers", "x:1", "Vdr:Cdc:Kafka:Consumer:bootstrap.servers: is set by the connector; accepted: remove it (use Vdr:Cdc:Kafka:BootstrapServers).")]
     [InlineData("Vdr:Cdc:Kafka:SecretFiles:sasl.password", "/no/such/file", "Vdr:Cdc:Kafka:SecretFiles:sasl.password: file '/no/such/file' does not exist; accepted: the path of a readable file.")]

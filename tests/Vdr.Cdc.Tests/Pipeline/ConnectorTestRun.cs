@@ -17,7 +17,7 @@ internal static class ConnectorTestRun
             Redis = new RedisSourceOptions { Url = $"redis://{redis.EndPoint}", AckInterval = TimeSpan.FromMilliseconds(100) },
             Kafka = kafka.NewOptions(prefix),
         };
-        options.Kafka.Batch = new BatchOptions { MaxDelay = TimeSpan.FromMilliseconds(50) };
+        options.Kafka.Batch = new BatchOptions { MaxDelay = TimeSpan.FromMilliseconds(50), SnapshotMaxDelay = TimeSpan.FromMilliseconds(50) };
         return options;
     }
 

@@ -128,6 +128,37 @@ public sealed class PipelineKafkaTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_SnapshotCommitsByTheSnapshotLimits_StreamByTheStreamLimits()
+    {
+        var prefix = NewPrefix();
+        var primary = new ScriptedPrimary();
+        for (var i = 0; i < 120; i++)
+        {
+            primary.Snapshot.Add(($"key:{i}", $"value {i}"));
+        }
+
+        for (var i = 0; i < 30; i++)
+        {
+            primary.Add("SET", $"s{i}", "v");
+        }
+
+        var options = Options(prefix, maxEvents: 10);
+        options.Kafka.Batch.SnapshotMaxEvents = 1000;
+        options.Kafka.Batch.SnapshotMaxDelay = TimeSpan.FromMinutes(1);
+        var pipeline = CreatePipeline(options, () => new ScriptedChangeSource(primary));
+
+        await pipeline.RunAsync(new CancellationTokenSource(TestTimeout).Token);
+
+        // The 120-key snapshot fits one snapshot transaction, committed at its end (with the stream's limit of 10
+        // events it took 12 or more); the 30 commands afterwards commit by the stream's limit.
+        var progress = ReadProgress(prefix);
+        Assert.DoesNotContain(progress, p => p.Phase == Phase.Snapshot);
+        Assert.True(progress.Count >= 4, $"{progress.Count} commits: the stream should commit per 10 events");
+        Assert.Equal(120, ReadEvents(prefix + ".db0").Count(e => e.Event?.Op == Op.Read));
+        Assert.Equal(primary.Offset, progress[^1].Offset);
+    }
+
+    [Fact]
     public async Task RunAsync_SecondInstanceWithTheSameName_FirstIsFencedAndStops()
     {
         var prefix = NewPrefix();
@@ -316,7 +347,8 @@ public sealed class PipelineKafkaTests : IDisposable
 
     private static KafkaOptions WithBatch(KafkaOptions options, int maxEvents)
     {
-        options.Batch = new BatchOptions { MaxEvents = maxEvents, MaxDelay = TimeSpan.FromMilliseconds(50) };
+        // The snapshot limits too: these tests split snapshots into several transactions on purpose.
+        options.Batch = new BatchOptions { MaxEvents = maxEvents, MaxDelay = TimeSpan.FromMilliseconds(50), SnapshotMaxEvents = maxEvents, SnapshotMaxDelay = TimeSpan.FromMilliseconds(50) };
         return options;
     }
 

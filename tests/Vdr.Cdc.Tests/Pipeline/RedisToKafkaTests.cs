@@ -115,7 +115,7 @@ public sealed class RedisToKafkaTests : IAsyncLifetime
     {
         var prefix = "r" + Guid.NewGuid().ToString("N")[..10];
         var kafka = _kafka.NewOptions(prefix);
-        kafka.Batch = new BatchOptions { MaxDelay = maxDelay };
+        kafka.Batch = new BatchOptions { MaxDelay = maxDelay, SnapshotMaxDelay = maxDelay };
         var options = new CdcOptions
         {
             Name = prefix + "-connector",
