@@ -41,8 +41,8 @@ public static class SnapshotDataset
                 tasks.Add(shape switch
                 {
                     DatasetShape.Small => AddSmall(db, i),
-                    DatasetShape.Large => AddLarge(db, i),
-                    _ => AddWide(db, i),
+                    DatasetShape.Large => AddSized(db, i, LargeSizes),
+                    _ => AddSized(db, i, WideSizes),
                 });
             }
 
@@ -65,22 +65,16 @@ public static class SnapshotDataset
         _ => db.StringSetAsync($"k:{i}", "value-" + i + "-0123456789abcdef"),
     };
 
-    private static Task AddLarge(IDatabase db, int i) => (i % 5) switch
-    {
-        0 => db.HashSetAsync($"h:{i}", [.. Enumerable.Range(0, 10).Select(f => new HashEntry("field" + f, Text(i, f, 40)))]),
-        1 => db.ListRightPushAsync($"l:{i}", [.. Enumerable.Range(0, 20).Select(e => (RedisValue)Text(i, e, 24))]),
-        2 => db.SetAddAsync($"s:{i}", [.. Enumerable.Range(0, 16).Select(e => (RedisValue)Text(i, e, 24))]),
-        3 => db.SortedSetAddAsync($"z:{i}", [.. Enumerable.Range(0, 12).Select(e => new SortedSetEntry(Text(i, e, 24), (i * 31) + e))]),
-        _ => db.StringSetAsync($"k:{i}", Text(i, 0, 500)),
-    };
+    private static readonly Sizes LargeSizes = new(HashFields: 10, HashValue: 40, ListItems: 20, SetMembers: 16, ZsetMembers: 12, Element: 24, ZsetMember: 24, String: 500);
+    private static readonly Sizes WideSizes = new(HashFields: 14, HashValue: 56, ListItems: 29, SetMembers: 23, ZsetMembers: 17, Element: 32, ZsetMember: 40, String: 1440);
 
-    private static Task AddWide(IDatabase db, int i) => (i % 5) switch
+    private static Task AddSized(IDatabase db, int i, Sizes z) => (i % 5) switch
     {
-        0 => db.HashSetAsync($"h:{i}", [.. Enumerable.Range(0, 14).Select(f => new HashEntry("field" + f, Text(i, f, 56)))]),
-        1 => db.ListRightPushAsync($"l:{i}", [.. Enumerable.Range(0, 29).Select(e => (RedisValue)Text(i, e, 32))]),
-        2 => db.SetAddAsync($"s:{i}", [.. Enumerable.Range(0, 23).Select(e => (RedisValue)Text(i, e, 32))]),
-        3 => db.SortedSetAddAsync($"z:{i}", [.. Enumerable.Range(0, 17).Select(e => new SortedSetEntry(Text(i, e, 40), (i * 31) + e))]),
-        _ => db.StringSetAsync($"k:{i}", Text(i, 0, 1440)),
+        0 => db.HashSetAsync($"h:{i}", [.. Enumerable.Range(0, z.HashFields).Select(f => new HashEntry("field" + f, Text(i, f, z.HashValue)))]),
+        1 => db.ListRightPushAsync($"l:{i}", [.. Enumerable.Range(0, z.ListItems).Select(e => (RedisValue)Text(i, e, z.Element))]),
+        2 => db.SetAddAsync($"s:{i}", [.. Enumerable.Range(0, z.SetMembers).Select(e => (RedisValue)Text(i, e, z.Element))]),
+        3 => db.SortedSetAddAsync($"z:{i}", [.. Enumerable.Range(0, z.ZsetMembers).Select(e => new SortedSetEntry(Text(i, e, z.ZsetMember), (i * 31) + e))]),
+        _ => db.StringSetAsync($"k:{i}", Text(i, 0, z.String)),
     };
 
     /// <summary>Deterministic hex text: compresses about as little as real identifiers and tokens do.</summary>
@@ -98,4 +92,7 @@ public static class SnapshotDataset
 
         return new string(chars);
     }
+
+    /// <summary>Element counts and lengths (characters) of the collections and strings of a dataset shape.</summary>
+    private readonly record struct Sizes(int HashFields, int HashValue, int ListItems, int SetMembers, int ZsetMembers, int Element, int ZsetMember, int String);
 }

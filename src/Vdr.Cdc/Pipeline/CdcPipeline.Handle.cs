@@ -96,8 +96,7 @@ public sealed partial class CdcPipeline
         if (!state.Dirty)
         {
             state.Dirty = true;
-            var delay = state.Phase == Phase.Snapshot ? _options.Kafka.Batch.SnapshotMaxDelay : _options.Kafka.Batch.MaxDelay;
-            state.CommitDeadline = _time.GetTimestamp() + (long)(delay.TotalSeconds * _time.TimestampFrequency);
+            state.CommitDeadline = _time.GetTimestamp() + (long)(Limits(state).MaxDelay.TotalSeconds * _time.TimestampFrequency);
         }
     }
 }

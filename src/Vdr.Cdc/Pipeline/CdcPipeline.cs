@@ -184,7 +184,7 @@ public sealed partial class CdcPipeline
                 }
 
                 var forceCommit = await HandleAsync(message, source, mapper, state, cancellationToken).ConfigureAwait(false);
-                if (state.Dirty && (forceCommit || _sink.PendingEvents >= MaxEvents(state) || _sink.PendingBytes >= batch.MaxBytes
+                if (state.Dirty && (forceCommit || _sink.PendingEvents >= Limits(state).MaxEvents || _sink.PendingBytes >= batch.MaxBytes
                     || _time.GetTimestamp() >= state.CommitDeadline))
                 {
                     await CommitAsync(source, state, cancellationToken).ConfigureAwait(false);
@@ -247,9 +247,12 @@ public sealed partial class CdcPipeline
         }
     }
 
-    /// <summary>Events per transaction: a snapshot has its own, larger limit (see <see cref="BatchOptions.SnapshotMaxEvents"/>).</summary>
-    private int MaxEvents(SessionState state) =>
-        state.Phase == Phase.Snapshot ? _options.Kafka.Batch.SnapshotMaxEvents : _options.Kafka.Batch.MaxEvents;
+    /// <summary>Events and delay per transaction: a snapshot has its own, larger limits (see <see cref="BatchOptions.SnapshotMaxEvents"/>).</summary>
+    private (int MaxEvents, TimeSpan MaxDelay) Limits(SessionState state)
+    {
+        var batch = _options.Kafka.Batch;
+        return state.Phase == Phase.Snapshot ? (batch.SnapshotMaxEvents, batch.SnapshotMaxDelay) : (batch.MaxEvents, batch.MaxDelay);
+    }
 
     private async Task CommitAsync(IChangeSource source, SessionState state, CancellationToken cancellationToken)
     {

@@ -21,7 +21,8 @@ internal sealed class ReceiveBatching : IDisposable
     private int _current = 1;
     private bool _disposed;
 
-    private ReceiveBatching(Socket socket, Func<long> receivedBytes, int lowWater, TimeSpan tick)
+    /// <summary>Starts batching on <paramref name="socket"/>; <paramref name="receivedBytes"/> counts bytes read from it so far.</summary>
+    public ReceiveBatching(Socket socket, Func<long> receivedBytes, int lowWater, TimeSpan tick)
     {
         _socket = socket;
         _receivedBytes = receivedBytes;
@@ -31,10 +32,6 @@ internal sealed class ReceiveBatching : IDisposable
             _timer = new Timer(static state => ((ReceiveBatching)state!).Tick(), this, tick, tick);
         }
     }
-
-    /// <summary>Starts batching on <paramref name="socket"/>; <paramref name="receivedBytes"/> counts bytes read from it so far.</summary>
-    public static ReceiveBatching Start(Socket socket, Func<long> receivedBytes, int lowWater, TimeSpan tick) =>
-        new(socket, receivedBytes, lowWater, tick);
 
     public void Dispose()
     {

@@ -94,7 +94,7 @@ internal sealed partial class ReplicationConnection : IAsyncDisposable
 
     /// <summary>Reports the socket readable only per <paramref name="lowWater"/> bytes until disposed (see <see cref="ReceiveBatching"/>).</summary>
     public ReceiveBatching BatchReceives(Func<long> receivedBytes, int lowWater, TimeSpan tick) =>
-        ReceiveBatching.Start(_socket, receivedBytes, lowWater, tick);
+        new(_socket, receivedBytes, lowWater, tick);
 
     /// <summary>Closes the socket at once: a pending read ends with an error.</summary>
     public void Abort()

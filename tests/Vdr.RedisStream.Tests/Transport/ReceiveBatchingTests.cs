@@ -37,7 +37,7 @@ public sealed class ReceiveBatchingTests : IAsyncLifetime
             return; // SO_RCVLOWAT with epoll is Linux behaviour
         }
 
-        var batching = ReceiveBatching.Start(_receiver, () => 0, LowWater, Never);
+        var batching = new ReceiveBatching(_receiver, () => 0, LowWater, Never);
         var buffer = new byte[LowWater];
         var read = _receiver.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).AsTask();
         _sender.Send(new byte[1000]);
@@ -58,7 +58,7 @@ public sealed class ReceiveBatchingTests : IAsyncLifetime
             return;
         }
 
-        using var batching = ReceiveBatching.Start(_receiver, () => 0, LowWater, Never);
+        using var batching = new ReceiveBatching(_receiver, () => 0, LowWater, Never);
         var buffer = new byte[4 * LowWater];
         var read = _receiver.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).AsTask();
         _sender.Send(new byte[2 * LowWater]);
@@ -76,7 +76,7 @@ public sealed class ReceiveBatchingTests : IAsyncLifetime
         // A transfer's last bytes stay below the mark and nothing follows them: a tick that sees no progress while
         // bytes wait lowers the mark, and the read completes. (The timer never fires here: the test ticks.)
         long received = 0;
-        using var batching = ReceiveBatching.Start(_receiver, () => received, LowWater, Never);
+        using var batching = new ReceiveBatching(_receiver, () => received, LowWater, Never);
         var buffer = new byte[LowWater];
         var read = _receiver.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).AsTask();
         _sender.Send(new byte[1000]);

@@ -83,7 +83,7 @@ public static class Lzf
                     return $"LZF back-reference of {len} bytes at input byte {start} overflows the declared {output.Length}-byte output";
                 }
 
-                CopyBack(output, ref dst, op, back, len);
+                CopyBack(output, op, back, len);
                 op += len;
             }
         }
@@ -93,8 +93,9 @@ public static class Lzf
 
     /// <summary>Copies <paramref name="len"/> bytes from <paramref name="back"/> bytes behind op (they may overlap op's).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyBack(Span<byte> output, ref byte dst, int op, int back, int len)
+    private static void CopyBack(Span<byte> output, int op, int back, int len)
     {
+        ref var dst = ref MemoryMarshal.GetReference(output);
         var from = op - back;
         if (back >= Block && op + len + Block <= output.Length)
         {
