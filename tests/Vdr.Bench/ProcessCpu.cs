@@ -28,6 +28,45 @@ internal static class ProcessCpu
         return ticks / TicksPerSecond;
     }
 
+    /// <summary>
+    /// CPU seconds, user and system, of this process's live threads whose name starts with <paramref name="prefix"/>
+    /// (librdkafka names the mock cluster's thread <c>rdk:mock</c>); 0 where /proc is missing.
+    /// </summary>
+    public static double ThreadSeconds(string prefix)
+    {
+        long ticks = 0;
+        if (!Directory.Exists("/proc/self/task"))
+        {
+            return 0;
+        }
+
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(task, "stat"));
+            }
+            catch (IOException)
+            {
+                continue; // The thread ended.
+            }
+
+            var open = stat.IndexOf('(');
+            var close = stat.LastIndexOf(')');
+            if (!stat.AsSpan(open + 1, close - open - 1).StartsWith(prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            // A thread's utime and stime are fields 14 and 15, at 11 and 12 after the state (field 3).
+            var fields = stat[(close + 2)..].Split(' ');
+            ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        }
+
+        return ticks / TicksPerSecond;
+    }
+
     /// <summary>CPU seconds of this process (the connector and the in-process mock Kafka brokers).</summary>
     public static double Self() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using StackExchange.Redis;
 using Vdr.Cdc.Kafka;
 using Vdr.Testing;
@@ -31,6 +32,12 @@ public sealed class SnapshotBenchSetup : IAsyncDisposable
         var rdbBytes = await SnapshotDataset.LoadAsync(connection, primary, keys, shape);
         var kafka = MockKafkaCluster.Start();
         Console.WriteLine("Kafka: " + kafka.Description);
+        if (Environment.GetEnvironmentVariable("VDR_BENCH_MOCK_RTT") is { Length: > 0 } rtt)
+        {
+            kafka.SetRoundTripTime(int.Parse(rtt, CultureInfo.InvariantCulture));
+            Console.WriteLine($"mock brokers answer after {rtt} ms");
+        }
+
         return new SnapshotBenchSetup(primary, connection, rdbBytes, kafka);
     }
 

@@ -17,10 +17,12 @@ public sealed class MockKafkaCluster : IDisposable
     private readonly MockTopicCreate _topicCreate;
     private readonly MockClusterDestroy _destroy;
     private readonly MockPushRequestErrors _pushErrors;
+    private readonly int _brokers;
     private bool _disposed;
 
-    private MockKafkaCluster(IProducer<byte[], byte[]> holder, IntPtr mockCluster, MockTopicCreate topicCreate, MockClusterDestroy destroy, MockPushRequestErrors pushErrors, string bootstrapServers)
+    private MockKafkaCluster(IProducer<byte[], byte[]> holder, IntPtr mockCluster, MockTopicCreate topicCreate, MockClusterDestroy destroy, MockPushRequestErrors pushErrors, string bootstrapServers, int brokers)
     {
+        _brokers = brokers;
         _pushErrors = pushErrors;
         _destroy = destroy;
         _holder = holder;
@@ -37,6 +39,9 @@ public sealed class MockKafkaCluster : IDisposable
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate void MockPushRequestErrors(IntPtr mcluster, short apiKey, nuint count, int[] errors);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate int MockBrokerSetRtt(IntPtr mcluster, int brokerId, int rttMs);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate IntPtr MockClusterBootstraps(IntPtr mcluster);
@@ -76,7 +81,7 @@ public sealed class MockKafkaCluster : IDisposable
                 throw new InvalidOperationException("the mock cluster reported no bootstrap servers");
             }
 
-            return new MockKafkaCluster(holder, mcluster, topicCreate, destroy, pushErrors, servers);
+            return new MockKafkaCluster(holder, mcluster, topicCreate, destroy, pushErrors, servers, brokers);
         }
         catch
         {
@@ -102,6 +107,23 @@ public sealed class MockKafkaCluster : IDisposable
     /// </summary>
     public void PushRequestErrors(short apiKey, params ErrorCode[] errors) =>
         _pushErrors(_mockCluster, apiKey, (nuint)errors.Length, [.. errors.Select(e => (int)e)]);
+
+    /// <summary>
+    /// Delays every response of every mock broker by <paramref name="rttMs"/> milliseconds
+    /// (<c>rd_kafka_mock_broker_set_rtt</c>): how a benchmark or test gets brokers that are far away.
+    /// </summary>
+    public void SetRoundTripTime(int rttMs)
+    {
+        var setRtt = Marshal.GetDelegateForFunctionPointer<MockBrokerSetRtt>(LibrdkafkaNative.Export("rd_kafka_mock_broker_set_rtt"));
+        for (var broker = 1; broker <= _brokers; broker++)
+        {
+            var error = setRtt(_mockCluster, broker, rttMs);
+            if (error != 0)
+            {
+                throw new InvalidOperationException($"rd_kafka_mock_broker_set_rtt({broker}, {rttMs}) failed with librdkafka error {error} ({(ErrorCode)error})");
+            }
+        }
+    }
 
     /// <summary>Stops the mock brokers (clients still connected to them see the brokers go down).</summary>
     public void Dispose()

@@ -44,4 +44,25 @@ public sealed class MockKafkaClusterTests(ITestOutputHelper output)
         // The commit marker takes an offset too: the high watermark is past it.
         Assert.Equal(2, consumer.QueryWatermarkOffsets(new TopicPartition("t.progress", 0), TimeSpan.FromSeconds(5)).High.Value);
     }
+
+    [Fact]
+    public async Task SetRoundTripTime_EveryBrokerAnswersLate()
+    {
+        const int RttMs = 500;
+        using var cluster = MockKafkaCluster.Start();
+        output.WriteLine("Kafka: " + cluster.Description);
+        cluster.CreateTopic("t.rtt", 3);
+        cluster.SetRoundTripTime(RttMs);
+        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = cluster.BootstrapServers, LingerMs = 0 }).Build();
+
+        // One record per partition: the 3 partitions are led by the 3 brokers, and each one's answer takes the RTT.
+        for (var partition = 0; partition < 3; partition++)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var result = await producer.ProduceAsync(new TopicPartition("t.rtt", partition), new Message<byte[], byte[]> { Key = [1], Value = [2] });
+            output.WriteLine($"partition {partition}: acknowledged after {watch.ElapsedMilliseconds} ms");
+            Assert.Equal(PersistenceStatus.Persisted, result.Status);
+            Assert.True(watch.ElapsedMilliseconds >= RttMs * 0.9, $"partition {partition} acknowledged after {watch.ElapsedMilliseconds} ms, before the {RttMs} ms RTT");
+        }
+    }
 }
