@@ -163,7 +163,6 @@ public sealed partial class CdcPipeline
 
     private async Task ConsumeAsync(ChannelReader<List<SourceMessage>> reader, IChangeSource source, ChangeEventMapper mapper, SessionState state, CancellationToken cancellationToken)
     {
-        var batch = _options.Kafka.Batch;
         List<SourceMessage>? messages = null;
         var index = 0;
         Task<bool>? waiting = null;
@@ -184,7 +183,8 @@ public sealed partial class CdcPipeline
                 }
 
                 var forceCommit = await HandleAsync(message, source, mapper, state, cancellationToken).ConfigureAwait(false);
-                if (state.Dirty && (forceCommit || _sink.PendingEvents >= Limits(state).MaxEvents || _sink.PendingBytes >= batch.MaxBytes
+                var limits = Limits(state);
+                if (state.Dirty && (forceCommit || _sink.PendingEvents >= limits.MaxEvents || _sink.PendingBytes >= limits.MaxBytes
                     || _time.GetTimestamp() >= state.CommitDeadline))
                 {
                     await CommitAsync(source, state, cancellationToken).ConfigureAwait(false);
@@ -247,11 +247,13 @@ public sealed partial class CdcPipeline
         }
     }
 
-    /// <summary>Events and delay per transaction: a snapshot has its own, larger limits (see <see cref="BatchOptions.SnapshotMaxEvents"/>).</summary>
-    private (int MaxEvents, TimeSpan MaxDelay) Limits(SessionState state)
+    /// <summary>Events, bytes and delay per transaction: a snapshot has its own, larger limits (see <see cref="BatchOptions.SnapshotMaxEvents"/>).</summary>
+    private (int MaxEvents, long MaxBytes, TimeSpan MaxDelay) Limits(SessionState state)
     {
         var batch = _options.Kafka.Batch;
-        return state.Phase == Phase.Snapshot ? (batch.SnapshotMaxEvents, batch.SnapshotMaxDelay) : (batch.MaxEvents, batch.MaxDelay);
+        return state.Phase == Phase.Snapshot
+            ? (batch.SnapshotMaxEvents, batch.SnapshotMaxBytes, batch.SnapshotMaxDelay)
+            : (batch.MaxEvents, batch.MaxBytes, batch.MaxDelay);
     }
 
     private async Task CommitAsync(IChangeSource source, SessionState state, CancellationToken cancellationToken)

@@ -17,7 +17,7 @@ public sealed class CdcOptionsValidationTests : IDisposable
         Assert.Equal("vdr-cdc", result.Options!.Name);
         Assert.Equal(50_000, result.Options.Kafka.Batch.MaxEvents);
         Assert.Equal(64L << 20, result.Options.Kafka.Batch.MaxBytes);
-        Assert.Equal((1_000_000, TimeSpan.FromSeconds(5)), (result.Options.Kafka.Batch.SnapshotMaxEvents, result.Options.Kafka.Batch.SnapshotMaxDelay));
+        Assert.Equal((1_000_000, 256L << 20, TimeSpan.FromSeconds(5)), (result.Options.Kafka.Batch.SnapshotMaxEvents, result.Options.Kafka.Batch.SnapshotMaxBytes, result.Options.Kafka.Batch.SnapshotMaxDelay));
         Assert.Equal(LogFormat.Text, result.Options.Logging.Format);
     }
 
@@ -43,6 +43,7 @@ public sealed class CdcOptionsValidationTests : IDisposable
     [InlineData("Vdr:Cdc:Kafka:Batch:MaxBytes", "100", "Vdr:Cdc:Kafka:Batch:MaxBytes: must be between 1024 and 1099511627776")]
     [InlineData("Vdr:Cdc:Kafka:Batch:MaxDelay", "00:00:00", "Vdr:Cdc:Kafka:Batch:MaxDelay: must be between 00:00:00.001 and 00:07:30")]
     [InlineData("Vdr:Cdc:Kafka:Batch:SnapshotMaxEvents", "0", "Vdr:Cdc:Kafka:Batch:SnapshotMaxEvents: must be between 1 and 100000000")]
+    [InlineData("Vdr:Cdc:Kafka:Batch:SnapshotMaxBytes", "1023", "Vdr:Cdc:Kafka:Batch:SnapshotMaxBytes: must be between 1024 and 1099511627776")]
     [InlineData("Vdr:Cdc:Kafka:Routes:0:Topic", "", "Vdr:Cdc:Kafka:Routes:0:Topic: is required")]
     [InlineData("Vdr:Cdc:Kafka:Routes:0:Topic", "a/b", "Vdr:Cdc:Kafka:Routes:0:Topic: must be 1 to 249 of the characters Kafka allows in topic names: A-Z a-z 0-9 . _ -")]
     [InlineData("Vdr:Cdc:Kafka:Routes:0:Db", "-1", "Vdr:Cdc:Kafka:Routes:0:Db: must be between 0 and 10000")]

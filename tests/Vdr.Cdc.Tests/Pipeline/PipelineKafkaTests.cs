@@ -159,6 +159,42 @@ public sealed class PipelineKafkaTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_SnapshotCommitsBySnapshotMaxBytes_StreamByMaxBytes()
+    {
+        var prefix = NewPrefix();
+        var primary = new ScriptedPrimary();
+        var value = new string('v', 1000);
+        for (var i = 0; i < 120; i++)
+        {
+            primary.Snapshot.Add(($"key:{i}", value));
+        }
+
+        for (var i = 0; i < 30; i++)
+        {
+            primary.Add("SET", $"s{i}", value);
+        }
+
+        // Events and delays never trigger a commit here: only bytes do.
+        var options = Options(prefix, maxEvents: 100_000);
+        options.Kafka.Batch.MaxBytes = 4 * 1024;
+        options.Kafka.Batch.MaxDelay = TimeSpan.FromSeconds(20);
+        options.Kafka.Batch.SnapshotMaxEvents = 100_000;
+        options.Kafka.Batch.SnapshotMaxBytes = 1 << 20;
+        options.Kafka.Batch.SnapshotMaxDelay = TimeSpan.FromSeconds(20);
+        var pipeline = CreatePipeline(options, () => new ScriptedChangeSource(primary));
+
+        await pipeline.RunAsync(new CancellationTokenSource(TestTimeout).Token);
+
+        // The ~130 KB snapshot fits one 1 MiB snapshot transaction (by the stream's 4 KiB it would take ~30); the
+        // 30 commands of ~1 KB afterwards commit per 4 KiB.
+        var progress = ReadProgress(prefix);
+        Assert.DoesNotContain(progress, p => p.Phase == Phase.Snapshot);
+        Assert.InRange(progress.Count, 7, 12);
+        Assert.Equal(120, ReadEvents(prefix + ".db0").Count(e => e.Event?.Op == Op.Read));
+        Assert.Equal(primary.Offset, progress[^1].Offset);
+    }
+
+    [Fact]
     public async Task RunAsync_SecondInstanceWithTheSameName_FirstIsFencedAndStops()
     {
         var prefix = NewPrefix();
