@@ -28,6 +28,14 @@ public static class Program
             e.Cancel = true;
             cts.Cancel();
         };
-        return await chosen.RunAsync(args[1..], cts.Token);
+        try
+        {
+            return await chosen.RunAsync(args[1..], cts.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"{args[0]} failed: {e.GetType().Name}: {e.Message}");
+            return 1;
+        }
     }
 }

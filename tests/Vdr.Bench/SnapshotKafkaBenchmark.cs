@@ -204,7 +204,14 @@ public sealed class SnapshotKafkaBenchmark : IBenchmark
         });
         listener.Start();
         var run = connector.RunAsync(cts.Token);
-        var elapsed = await done.Task.WaitAsync(TimeSpan.FromMinutes(10), cancellationToken);
+        if (await Task.WhenAny(done.Task, run).WaitAsync(TimeSpan.FromMinutes(10), cancellationToken) == run)
+        {
+            // It stopped before committing the snapshot (bad settings, Kafka errors): say why instead of waiting.
+            await run;
+            throw new InvalidOperationException("the connector stopped before it committed the snapshot");
+        }
+
+        var elapsed = await done.Task;
         await cts.CancelAsync();
         await run;
         Console.WriteLine($"  connector: {commits} commits, {commitSeconds:F2} s committing (flush + EndTxn)");
