@@ -212,9 +212,12 @@ public sealed class SnapshotKafkaBenchmark : IBenchmark
         }
 
         var elapsed = await done.Task;
+
+        // The producer's threads end with the connector: read their CPU first.
+        var brokerThreadsCpu = ProcessCpu.ThreadSeconds("rdk:broker");
         await cts.CancelAsync();
         await run;
-        Console.WriteLine($"  connector: {commits} commits, {commitSeconds:F2} s committing (flush + EndTxn)");
+        Console.WriteLine($"  connector: {commits} commits, {commitSeconds:F2} s committing (flush + EndTxn); librdkafka broker threads {brokerThreadsCpu:F2} CPU-s");
         return elapsed;
     }
 
