@@ -20,12 +20,8 @@ internal static class ProcessCpu
             return 0;
         }
 
-        // Fields after the command name (which may hold spaces, hence the last ')'): state is field 3, so
-        // utime, stime, cutime and cstime (fields 14-17) are at 11-14.
-        var stat = File.ReadAllText(path);
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var ticks = Enumerable.Range(11, 4).Sum(i => long.Parse(fields[i], CultureInfo.InvariantCulture));
-        return ticks / TicksPerSecond;
+        // utime, stime, cutime and cstime.
+        return Ticks(FieldsAfterName(File.ReadAllText(path)), first: 14, count: 4) / TicksPerSecond;
     }
 
     /// <summary>
@@ -53,19 +49,25 @@ internal static class ProcessCpu
             }
 
             var open = stat.IndexOf('(');
-            var close = stat.LastIndexOf(')');
-            if (!stat.AsSpan(open + 1, close - open - 1).StartsWith(prefix, StringComparison.Ordinal))
+            if (stat.AsSpan(open + 1).StartsWith(prefix, StringComparison.Ordinal))
             {
-                continue;
+                // A thread's utime and stime.
+                ticks += Ticks(FieldsAfterName(stat), first: 14, count: 2);
             }
-
-            // A thread's utime and stime are fields 14 and 15, at 11 and 12 after the state (field 3).
-            var fields = stat[(close + 2)..].Split(' ');
-            ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
         }
 
         return ticks / TicksPerSecond;
     }
+
+    /// <summary>
+    /// The fields of a /proc stat line after the command name (which may hold spaces, hence the last ')'); the first
+    /// of them is field 3, the state.
+    /// </summary>
+    private static string[] FieldsAfterName(string stat) => stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+
+    /// <summary>The sum of <paramref name="count"/> fields from field number <paramref name="first"/> (numbered as in proc(5)).</summary>
+    private static long Ticks(string[] fieldsAfterName, int first, int count) =>
+        Enumerable.Range(first - 3, count).Sum(i => long.Parse(fieldsAfterName[i], CultureInfo.InvariantCulture));
 
     /// <summary>CPU seconds of this process (the connector and the in-process mock Kafka brokers).</summary>
     public static double Self() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;

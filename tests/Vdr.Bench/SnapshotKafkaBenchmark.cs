@@ -25,6 +25,9 @@ public sealed class SnapshotKafkaBenchmark : IBenchmark
     /// <summary>librdkafka's name for the mock cluster's thread, which runs all its brokers.</summary>
     private const string MockThread = "rdk:mock";
 
+    /// <summary>How librdkafka's names for a client's broker threads start.</summary>
+    private const string BrokerThreads = "rdk:broker";
+
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var keys = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
@@ -214,7 +217,7 @@ public sealed class SnapshotKafkaBenchmark : IBenchmark
         var elapsed = await done.Task;
 
         // The producer's threads end with the connector: read their CPU first.
-        var brokerThreadsCpu = ProcessCpu.ThreadSeconds("rdk:broker");
+        var brokerThreadsCpu = ProcessCpu.ThreadSeconds(BrokerThreads);
         await cts.CancelAsync();
         await run;
         Console.WriteLine($"  connector: {commits} commits, {commitSeconds:F2} s committing (flush + EndTxn); librdkafka broker threads {brokerThreadsCpu:F2} CPU-s");

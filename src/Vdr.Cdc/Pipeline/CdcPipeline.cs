@@ -183,9 +183,7 @@ public sealed partial class CdcPipeline
                 }
 
                 var forceCommit = await HandleAsync(message, source, mapper, state, cancellationToken).ConfigureAwait(false);
-                var limits = Limits(state);
-                if (state.Dirty && (forceCommit || _sink.PendingEvents >= limits.MaxEvents || _sink.PendingBytes >= limits.MaxBytes
-                    || _time.GetTimestamp() >= state.CommitDeadline))
+                if (state.Dirty && (forceCommit || IsFull(state) || _time.GetTimestamp() >= state.CommitDeadline))
                 {
                     await CommitAsync(source, state, cancellationToken).ConfigureAwait(false);
                 }
@@ -245,6 +243,13 @@ public sealed partial class CdcPipeline
         {
             Log.Stopped(_logger, _options.Name, last.Offset);
         }
+    }
+
+    /// <summary>Whether the open transaction has reached its phase's event or byte limit.</summary>
+    private bool IsFull(SessionState state)
+    {
+        var limits = Limits(state);
+        return _sink.PendingEvents >= limits.MaxEvents || _sink.PendingBytes >= limits.MaxBytes;
     }
 
     /// <summary>Events, bytes and delay per transaction: a snapshot has its own, larger limits (see <see cref="BatchOptions.SnapshotMaxEvents"/>).</summary>
